@@ -1,0 +1,49 @@
+import { randomInt } from 'node:crypto';
+import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { CODE_PLACEHOLDER } from '../src/private/handler-contract';
+import type { CodeConfig } from './config';
+
+/** Created on the first real send, then reused for the life of the container. */
+let ses: SESv2Client | undefined;
+
+/** Durations of this container's recent real sends, replayed when imitating one. */
+const recentSendMillis: number[] = [];
+const REMEMBERED_SENDS = 20;
+/** Before any real send was timed: a range like an SES call from Lambda in the same region. */
+const FALLBACK_SEND_MILLIS = { min: 60, max: 180 };
+
+function sleep(millis: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, millis));
+}
+
+function withCode(template: string, code: string): string {
+  return template.split(CODE_PLACEHOLDER).join(code);
+}
+
+/** Sends the code by SES. Timeouts keep a slow SES inside Cognito's 5-second trigger budget. */
+export async function sendCodeByEmail(config: CodeConfig, to: string, code: string): Promise<void> {
+  ses ??= new SESv2Client({ maxAttempts: 2, requestHandler: { connectionTimeout: 1000, requestTimeout: 2000 } });
+  const started = performance.now();
+  await ses.send(new SendEmailCommand({
+    FromEmailAddress: config.emailFrom,
+    Destination: { ToAddresses: [to] },
+    Content: {
+      Simple: {
+        Subject: { Data: withCode(config.emailSubject, code), Charset: 'UTF-8' },
+        Body: { Text: { Data: withCode(config.emailBody, code), Charset: 'UTF-8' } },
+      },
+    },
+  }));
+  recentSendMillis.push(performance.now() - started);
+  if (recentSendMillis.length > REMEMBERED_SENDS) {
+    recentSendMillis.shift();
+  }
+}
+
+/** Takes as long as a real send would, so a caller cannot tell a user without a destination by timing. */
+export function imitateSend(): Promise<void> {
+  const millis = recentSendMillis.length > 0
+    ? recentSendMillis[randomInt(recentSendMillis.length)]
+    : randomInt(FALLBACK_SEND_MILLIS.min, FALLBACK_SEND_MILLIS.max);
+  return sleep(millis);
+}

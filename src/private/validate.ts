@@ -1,0 +1,51 @@
+import { Duration, Token, Tokenization } from 'aws-cdk-lib';
+import type { IntegerBounds } from './handler-contract';
+
+/**
+ * Synth-time prop validation. Each message names the prop, the value received and the fix.
+ * Unresolved tokens are passed through unchecked: their value is only known at deploy time.
+ */
+
+export function integerProp(prop: string, value: number | undefined, bounds: IntegerBounds): number {
+  if (value === undefined || Token.isUnresolved(value)) {
+    return value ?? bounds.default;
+  }
+  if (!Number.isInteger(value) || value < bounds.min || value > bounds.max) {
+    throw new Error(`${prop} must be an integer from ${bounds.min} to ${bounds.max}, got ${value}. `
+      + `Set ${prop} to a whole number in that range, or omit it for the default (${bounds.default}).`);
+  }
+  return value;
+}
+
+export function durationProp(prop: string, value: Duration | undefined, bounds: IntegerBounds): Duration {
+  const seconds = value?.toSeconds();
+  if (value === undefined || Token.isUnresolved(seconds)) {
+    return value ?? Duration.seconds(bounds.default);
+  }
+  if (!Number.isInteger(seconds) || seconds! < bounds.min || seconds! > bounds.max) {
+    throw new Error(`${prop} must be a whole number of seconds from ${bounds.min} to ${bounds.max} `
+      + `(${bounds.min / 60} to ${bounds.max / 60} minutes), got ${value.toHumanString()}. `
+      + `Use Duration.minutes() or Duration.seconds() within that range, or omit it for the default.`);
+  }
+  return value;
+}
+
+export function textProp(prop: string, value: string, rule: { maxLength: number; mustContain?: string }): string {
+  if (Token.isUnresolved(value)) {
+    return value;
+  }
+  if (value.trim() === '' || value.length > rule.maxLength) {
+    throw new Error(`${prop} must be non-empty text of at most ${rule.maxLength} characters, got ${JSON.stringify(value.slice(0, 80))} `
+      + `(${value.length} characters). Shorten it: Lambda caps a function's environment at 4 KB.`);
+  }
+  if (rule.mustContain !== undefined && !value.includes(rule.mustContain)) {
+    throw new Error(`${prop} must contain the code placeholder ${rule.mustContain}, got ${JSON.stringify(value.slice(0, 80))}. `
+      + `Put ${rule.mustContain} where the code should appear, e.g. "Your code is ${rule.mustContain}".`);
+  }
+  return value;
+}
+
+/** The environment variable form of a number prop, token or not. */
+export function numberEnv(value: number): string {
+  return Tokenization.stringifyNumber(value);
+}
