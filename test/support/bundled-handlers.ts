@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import { runInThisContext } from 'node:vm';
+import { Stack } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { CustomAuthUserPool } from '../../src';
+
+/** A Lambda handler as Cognito calls it. */
+export type TriggerHandler = (event: any) => Promise<any>;
+
+/** The three triggers of one user pool, ready to be called. */
+export interface TriggerHandlers {
+  readonly define: TriggerHandler;
+  readonly create: TriggerHandler;
+  readonly verify: TriggerHandler;
+}
+
+/** Where a loaded handler's console output goes; defaults to the real console. */
+export type LogSink = Pick<Console, 'info' | 'error' | 'warn' | 'log' | 'debug'>;
+
+/**
+ * Loads one bundled handler file as Lambda would: a fresh module with its own `process.env`, so
+ * each load reads its configuration at "cold start". Runs outside Jest's module registry, so the
+ * bundle is exactly the shipped file with nothing mocked.
+ */
+export function loadBundledHandler(file: string, env: Record<string, string>, sink: LogSink = console): TriggerHandler {
+  const source = readFileSync(file, 'utf8');
+  const wrapper = runInThisContext(
+    `(function (exports, require, module, __filename, __dirname, process, console) {${source}\n})`,
+    { filename: file },
+  );
+  const module = { exports: {} as { handler?: TriggerHandler } };
+  const lambdaProcess = Object.create(process, { env: { value: { ...env }, enumerable: true } });
+  wrapper(module.exports, createRequire(file), module, file, path.dirname(file), lambdaProcess, sink);
+  if (typeof module.exports.handler !== 'function') {
+    throw new Error(`${file} exports no handler`);
+  }
+  return module.exports.handler;
+}
+
+/**
+ * The three handlers of a synthesized `CustomAuthUserPool`, as they would deploy: each function's
+ * asset from the cloud assembly, with the environment variables from the synthesized template,
+ * plus `extraEnv` (the Lambda runtime's own variables: region, credentials, endpoints).
+ */
+export function deployedHandlers(
+  pool: CustomAuthUserPool,
+  extraEnv: Record<string, string> = {},
+  sink: LogSink = console,
+): TriggerHandlers {
+  const stack = Stack.of(pool);
+  const assembly = stack.node.root instanceof Stack ? undefined : (stack.node.root as any).synth();
+  if (!assembly) {
+    throw new Error('the stack must belong to an App');
+  }
+  const template = assembly.getStackArtifact(stack.artifactId).template;
+  const load = (fn: lambda.IFunction): TriggerHandler => {
+    const logicalId = stack.getLogicalId((fn as lambda.Function).node.defaultChild as lambda.CfnFunction);
+    const resource = template.Resources[logicalId];
+    const assetDir = path.join(assembly.directory, resource.Metadata['aws:asset:path']);
+    const env = { ...resource.Properties.Environment?.Variables, ...extraEnv };
+    return loadBundledHandler(path.join(assetDir, 'index.js'), env, sink);
+  };
+  return {
+    define: load(pool.defineAuthChallengeFunction),
+    create: load(pool.createAuthChallengeFunction),
+    verify: load(pool.verifyAuthChallengeFunction),
+  };
+}

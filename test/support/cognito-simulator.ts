@@ -1,0 +1,172 @@
+import { randomUUID } from 'node:crypto';
+import type { TriggerHandlers } from './bundled-handlers';
+
+/** A user the simulated pool knows. */
+export interface SimulatedUser {
+  readonly username: string;
+  readonly password: string;
+  readonly attributes: Record<string, string>;
+}
+
+/** What InitiateAuth and RespondToAuthChallenge return. */
+export interface AuthResult {
+  readonly ChallengeName?: string;
+  readonly ChallengeParameters?: Record<string, string>;
+  readonly Session?: string;
+  readonly AuthenticationResult?: { readonly AccessToken: string; readonly IdToken: string; readonly RefreshToken: string };
+}
+
+/** An error as Cognito's API returns it. */
+export class CognitoError extends Error {
+  public constructor(public readonly code: string, message: string) {
+    super(`${code}: ${message}`);
+  }
+}
+
+interface SessionEntry {
+  readonly challengeName: string;
+  readonly challengeResult: boolean;
+  readonly challengeMetadata?: string;
+}
+
+interface ServerSession {
+  readonly username: string;
+  readonly user: SimulatedUser | undefined;
+  readonly history: SessionEntry[];
+  readonly challengeName: string;
+  readonly privateChallengeParameters?: Record<string, string>;
+  readonly challengeMetadata?: string;
+}
+
+/** Called after each trigger invocation, for a printout of the loop. */
+export type TriggerObserver = (trigger: 'define' | 'create' | 'verify', request: any, response: any) => void;
+
+/**
+ * Cognito's custom authentication loop as documented (user-pool-lambda-challenge.html), for an app
+ * client with PreventUserExistenceErrors ENABLED and only ALLOW_CUSTOM_AUTH: it calls the triggers
+ * with the events Cognito sends and applies their answers. The password step compares the password
+ * instead of doing SRP math: what the triggers see (SRP_A, then PASSWORD_VERIFIER true/false) is the same.
+ */
+export class CognitoSimulator {
+  private readonly sessions = new Map<string, ServerSession>();
+  private readonly users: Map<string, SimulatedUser>;
+
+  public constructor(
+    private readonly triggers: TriggerHandlers,
+    users: SimulatedUser[],
+    private readonly observe: TriggerObserver = () => undefined,
+  ) {
+    this.users = new Map(users.map((user) => [user.username.toLowerCase(), user]));
+  }
+
+  /** InitiateAuth with AuthFlow=CUSTOM_AUTH. Pass `CHALLENGE_NAME: 'SRP_A'` to start with the password. */
+  public async initiateAuth(authFlow: string, authParameters: Record<string, string>): Promise<AuthResult> {
+    if (authFlow !== 'CUSTOM_AUTH') {
+      throw new CognitoError('InvalidParameterException', `${authFlow} flow is not enabled for this client`);
+    }
+    const username = authParameters.USERNAME;
+    const user = this.findUser(username);
+    const history: SessionEntry[] = authParameters.CHALLENGE_NAME === 'SRP_A' && authParameters.SRP_A
+      ? [{ challengeName: 'SRP_A', challengeResult: true }]
+      : [];
+    return this.nextStep(username, user, history);
+  }
+
+  /** RespondToAuthChallenge: `PASSWORD_VERIFIER` with `PASSWORD`, or `CUSTOM_CHALLENGE` with `ANSWER`. */
+  public async respondToAuthChallenge(
+    challengeName: string,
+    session: string,
+    responses: Record<string, string>,
+    clientMetadata?: Record<string, string>,
+  ): Promise<AuthResult> {
+    const state = this.sessions.get(session);
+    this.sessions.delete(session); // single use
+    if (!state || state.challengeName !== challengeName || responses.USERNAME?.toLowerCase() !== state.username.toLowerCase()) {
+      throw new CognitoError('NotAuthorizedException', 'Invalid session for the user.');
+    }
+    if (challengeName === 'PASSWORD_VERIFIER') {
+      const correct = state.user !== undefined && responses.PASSWORD === state.user.password;
+      return this.nextStep(state.username, state.user, [...state.history, { challengeName, challengeResult: correct }], clientMetadata);
+    }
+    const request = {
+      userAttributes: state.user?.attributes ?? {},
+      privateChallengeParameters: state.privateChallengeParameters,
+      challengeAnswer: responses.ANSWER,
+      userNotFound: state.user === undefined,
+      clientMetadata,
+    };
+    const verified = await this.invoke('verify', 'VerifyAuthChallengeResponse_Authentication', state, request, { answerCorrect: false });
+    const entry = { challengeName, challengeResult: verified.answerCorrect === true, challengeMetadata: state.challengeMetadata };
+    return this.nextStep(state.username, state.user, [...state.history, entry], clientMetadata);
+  }
+
+  private findUser(username: string): SimulatedUser | undefined {
+    return this.users.get(username.toLowerCase())
+      ?? [...this.users.values()].find((user) => user.attributes.email?.toLowerCase() === username.toLowerCase());
+  }
+
+  private async nextStep(
+    username: string,
+    user: SimulatedUser | undefined,
+    history: SessionEntry[],
+    clientMetadata?: Record<string, string>,
+  ): Promise<AuthResult> {
+    const base = { username, user, history, challengeName: '' };
+    const common = { userAttributes: user?.attributes ?? {}, session: history, userNotFound: user === undefined };
+    const decision = await this.invoke('define', 'DefineAuthChallenge_Authentication', base,
+      { ...common, clientMetadata }, { issueTokens: false, failAuthentication: false });
+    if (decision.issueTokens === true && decision.failAuthentication !== true) {
+      return { AuthenticationResult: { AccessToken: `access-${randomUUID()}`, IdToken: `id-${randomUUID()}`, RefreshToken: `refresh-${randomUUID()}` } };
+    }
+    if (decision.failAuthentication === true || decision.issueTokens === true) {
+      throw new CognitoError('NotAuthorizedException', 'Incorrect username or password.');
+    }
+    if (decision.challengeName === 'PASSWORD_VERIFIER') {
+      return this.openSession({ ...base, challengeName: 'PASSWORD_VERIFIER' }, { USERNAME: username, SALT: 'simulated', SRP_B: 'simulated', SECRET_BLOCK: 'simulated' });
+    }
+    if (decision.challengeName !== 'CUSTOM_CHALLENGE') {
+      throw new CognitoError('InvalidLambdaResponseException', 'Invalid challenge name from DefineAuthChallenge.');
+    }
+    const created = await this.invoke('create', 'CreateAuthChallenge_Authentication', base,
+      { ...common, challengeName: 'CUSTOM_CHALLENGE', clientMetadata },
+      { publicChallengeParameters: {}, privateChallengeParameters: {}, challengeMetadata: '' });
+    return this.openSession(
+      { ...base, challengeName: 'CUSTOM_CHALLENGE', privateChallengeParameters: created.privateChallengeParameters, challengeMetadata: created.challengeMetadata },
+      { ...created.publicChallengeParameters, USERNAME: username },
+    );
+  }
+
+  private openSession(state: ServerSession, challengeParameters: Record<string, string>): AuthResult {
+    const session = randomUUID();
+    this.sessions.set(session, state);
+    return { ChallengeName: state.challengeName, ChallengeParameters: challengeParameters, Session: session };
+  }
+
+  private async invoke(
+    trigger: 'define' | 'create' | 'verify',
+    triggerSource: string,
+    state: Pick<ServerSession, 'username'>,
+    request: Record<string, unknown>,
+    response: Record<string, unknown>,
+  ): Promise<any> {
+    const event = {
+      version: '1',
+      region: 'us-east-1',
+      userPoolId: 'us-east-1_SIMULATED',
+      userName: state.username,
+      callerContext: { awsSdkVersion: 'aws-sdk-js-3', clientId: 'simulatedclient' },
+      triggerSource,
+      request: structuredClone(request),
+      response,
+    };
+    let result;
+    try {
+      result = await this.triggers[trigger](event);
+    } catch (error) {
+      const name = { define: 'DefineAuthChallenge', create: 'CreateAuthChallenge', verify: 'VerifyAuthChallengeResponse' }[trigger];
+      throw new CognitoError('UserLambdaValidationException', `${name} failed with error ${(error as Error).message}.`);
+    }
+    this.observe(trigger, event.request, result.response);
+    return result.response;
+  }
+}
