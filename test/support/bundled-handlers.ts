@@ -55,10 +55,13 @@ export function deployedHandlers(
     throw new Error('the stack must belong to an App');
   }
   const template = assembly.getStackArtifact(stack.artifactId).template;
+  const assetManifest = JSON.parse(readFileSync(path.join(assembly.directory, `${stack.artifactId}.assets.json`), 'utf8'));
   const load = (fn: lambda.IFunction): TriggerHandler => {
     const logicalId = stack.getLogicalId((fn as lambda.Function).node.defaultChild as lambda.CfnFunction);
     const resource = template.Resources[logicalId];
-    const assetDir = path.join(assembly.directory, resource.Metadata['aws:asset:path']);
+    // The default synthesizer names the S3 object <hash>.zip; the asset manifest says where <hash> is staged.
+    const assetHash = String(resource.Properties.Code.S3Key).replace(/\.zip$/, '');
+    const assetDir = path.join(assembly.directory, assetManifest.files[assetHash].source.path);
     const env = { ...resource.Properties.Environment?.Variables, ...extraEnv };
     return loadBundledHandler(path.join(assetDir, 'index.js'), env, sink);
   };

@@ -20,16 +20,21 @@ export class LocalSes {
     await new Promise<void>((resolve) => ses.server.listen(0, '127.0.0.1', resolve));
     const { port } = ses.server.address() as AddressInfo;
     ses.endpoint = `http://127.0.0.1:${port}`;
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL_SESV2: ses.endpoint,
-      AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'AKIDLOCALTEST',
-      AWS_SECRET_ACCESS_KEY: 'local-test-secret',
-    });
+    Object.assign(process.env, ses.environment);
     return ses;
   }
 
   public endpoint = '';
+
+  /** What a handler's environment needs for its SDK calls to reach this server (as Lambda would provide). */
+  public get environment(): Record<string, string> {
+    return {
+      AWS_ENDPOINT_URL_SESV2: this.endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'AKIDLOCALTEST',
+      AWS_SECRET_ACCESS_KEY: 'local-test-secret',
+    };
+  }
   public readonly received: ReceivedEmail[] = [];
   /** HTTP status to answer with instead of success, e.g. 400 for MessageRejected. */
   public failWithStatus: number | undefined;

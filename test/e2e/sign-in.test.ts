@@ -1,0 +1,186 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { CodeDelivery, CustomAuthUserPool, CustomAuthUserPoolProps } from '../../src';
+import { deployedHandlers } from '../support/bundled-handlers';
+import { AuthResult, CognitoError, CognitoSimulator } from '../support/cognito-simulator';
+import { LocalSes } from '../support/local-ses';
+
+/**
+ * End to end, offline: the handlers as shipped (the bundled assets in the synthesized cloud
+ * assembly, with the environment from the synthesized template) run through Cognito's documented
+ * loop, with their real SES calls answered by a local endpoint.
+ */
+
+const ALICE = { username: 'alice@example.com', password: 'Correct-horse-9!', attributes: { sub: 'a1', email: 'alice@example.com', email_verified: 'true' } };
+const PUBLIC_KEYS = ['USERNAME', 'attemptsRemaining', 'challengeCount', 'challengeNumber', 'codeLength', 'deliveryMedium', 'destination'];
+
+let ses: LocalSes;
+const logged: string[] = [];
+const sink = {
+  info: (...args: unknown[]) => void logged.push(args.join(' ')),
+  error: (...args: unknown[]) => void logged.push(args.join(' ')),
+  warn: (...args: unknown[]) => void logged.push(args.join(' ')),
+  log: (...args: unknown[]) => void logged.push(args.join(' ')),
+  debug: (...args: unknown[]) => void logged.push(args.join(' ')),
+};
+
+beforeAll(async () => {
+  ses = await LocalSes.start();
+});
+afterAll(() => ses.stop());
+beforeEach(() => ses.reset());
+
+function cognitoWith(props: Partial<CustomAuthUserPoolProps>): CognitoSimulator {
+  const app = new App();
+  const stack = new Stack(app, 'SignIn', { env: { account: '123456789012', region: 'us-east-1' } });
+  const pool = new CustomAuthUserPool(stack, 'Auth', {
+    delivery: CodeDelivery.email({ fromAddress: 'Example <no-reply@example.com>' }),
+    ...props,
+  });
+  return new CognitoSimulator(deployedHandlers(pool, ses.environment, sink), [ALICE]);
+}
+
+async function answerWith(cognito: CognitoSimulator, step: AuthResult, answer: string): Promise<AuthResult> {
+  return cognito.respondToAuthChallenge('CUSTOM_CHALLENGE', step.Session!, { USERNAME: step.ChallengeParameters!.USERNAME, ANSWER: answer });
+}
+
+function wrongCodeFor(code: string): string {
+  return code.replace(/^./, (digit) => String((Number(digit) + 1) % 10));
+}
+
+describe('sign-in through the bundled handlers', () => {
+  test('passwordless with one challenge: one email, then tokens', async () => {
+    // GIVEN
+    const cognito = cognitoWith({});
+
+    // WHEN
+    const challenge = await cognito.initiateAuth('CUSTOM_AUTH', { USERNAME: 'alice@example.com' });
+
+    // THEN
+    expect(challenge.ChallengeName).toBe('CUSTOM_CHALLENGE');
+    expect(challenge.ChallengeParameters).toEqual({
+      USERNAME: 'alice@example.com',
+      deliveryMedium: 'EMAIL',
+      destination: 'a***@e***.com',
+      challengeNumber: '1',
+      challengeCount: '1',
+      attemptsRemaining: '3',
+      codeLength: '6',
+    });
+    expect(ses.received).toHaveLength(1);
+    expect(ses.received[0]).toMatchObject({ from: 'Example <no-reply@example.com>', to: ['alice@example.com'], subject: 'Your sign-in code' });
+    const code = ses.lastCodeSentTo('alice@example.com');
+    expect(JSON.stringify(challenge)).not.toContain(code);
+
+    const result = await answerWith(cognito, challenge, code);
+    expect(result.AuthenticationResult?.IdToken).toBeDefined();
+  });
+
+  test('password first with three challenges: password, then three distinct codes, then tokens', async () => {
+    // GIVEN
+    const cognito = cognitoWith({ passwordFirst: true, challengeCount: 3 });
+
+    // WHEN
+    const passwordStep = await cognito.initiateAuth('CUSTOM_AUTH', { USERNAME: 'alice@example.com', CHALLENGE_NAME: 'SRP_A', SRP_A: 'abc' });
+    expect(passwordStep.ChallengeName).toBe('PASSWORD_VERIFIER');
+    expect(ses.received).toHaveLength(0);
+    let step = await cognito.respondToAuthChallenge('PASSWORD_VERIFIER', passwordStep.Session!, { USERNAME: 'alice@example.com', PASSWORD: ALICE.password });
+    const codes: string[] = [];
+    for (const challengeNumber of ['1', '2', '3']) {
+      expect(step.ChallengeName).toBe('CUSTOM_CHALLENGE');
+      expect(step.ChallengeParameters).toMatchObject({ challengeNumber, challengeCount: '3', attemptsRemaining: '3' });
+      codes.push(ses.lastCodeSentTo('alice@example.com'));
+      step = await answerWith(cognito, step, codes[codes.length - 1]);
+    }
+
+    // THEN
+    expect(step.AuthenticationResult).toBeDefined();
+    expect(ses.received).toHaveLength(3);
+    expect(new Set(codes).size).toBe(3);
+  });
+
+  test('a wrong answer, then the right one: the same code, no second email', async () => {
+    // GIVEN
+    const cognito = cognitoWith({});
+    const first = await cognito.initiateAuth('CUSTOM_AUTH', { USERNAME: 'alice@example.com' });
+    const code = ses.lastCodeSentTo('alice@example.com');
+
+    // WHEN
+    const retry = await answerWith(cognito, first, wrongCodeFor(code));
+
+    // THEN
+    expect(retry.ChallengeName).toBe('CUSTOM_CHALLENGE');
+    expect(retry.ChallengeParameters).toMatchObject({ challengeNumber: '1', attemptsRemaining: '2' });
+    expect(ses.received).toHaveLength(1);
+    const result = await answerWith(cognito, retry, code);
+    expect(result.AuthenticationResult).toBeDefined();
+  });
+
+  test('maxAttempts wrong answers fail the sign-in, and the right code is then of no use', async () => {
+    // GIVEN
+    const cognito = cognitoWith({ maxAttempts: 3 });
+    let step = await cognito.initiateAuth('CUSTOM_AUTH', { USERNAME: 'alice@example.com' });
+    const code = ses.lastCodeSentTo('alice@example.com');
+
+    // WHEN
+    step = await answerWith(cognito, step, wrongCodeFor(code));
+    step = await answerWith(cognito, step, '000000' === code ? '111111' : '000000');
+    const third = answerWith(cognito, step, 'not-a-code');
+
+    // THEN
+    await expect(third).rejects.toThrow(new CognitoError('NotAuthorizedException', 'Incorrect username or password.'));
+    await expect(answerWith(cognito, step, code)).rejects.toThrow(/NotAuthorizedException: Invalid session/);
+    expect(ses.received).toHaveLength(1);
+  });
+
+  test('an unknown user sees the same challenge as a known one, gets no email, and cannot pass', async () => {
+    // GIVEN
+    const cognito = cognitoWith({});
+    const known = await cognito.initiateAuth('CUSTOM_AUTH', { USERNAME: 'alice@example.com' });
+    ses.reset();
+
+    // WHEN
+    const unknown = await cognito.initiateAuth('CUSTOM_AUTH', { USERNAME: 'mallory@example.org' });
+
+    // THEN
+    expect(unknown.ChallengeName).toBe(known.ChallengeName);
+    expect(Object.keys(unknown.ChallengeParameters!).sort()).toEqual(PUBLIC_KEYS);
+    expect(Object.keys(known.ChallengeParameters!).sort()).toEqual(PUBLIC_KEYS);
+    expect(unknown.ChallengeParameters).toMatchObject({ ...known.ChallengeParameters, USERNAME: 'mallory@example.org', destination: 'm***@e***.org' });
+    expect(ses.received).toHaveLength(0);
+    let step = unknown;
+    step = await answerWith(cognito, step, '123456');
+    expect(step.ChallengeParameters).toMatchObject({ attemptsRemaining: '2' });
+    step = await answerWith(cognito, step, '654321');
+    await expect(answerWith(cognito, step, '000000')).rejects.toThrow('Incorrect username or password.');
+  });
+
+  test('password first, started without SRP_A: fails before any code is sent', async () => {
+    // GIVEN
+    const cognito = cognitoWith({ passwordFirst: true, challengeCount: 3 });
+
+    // WHEN
+    const start = cognito.initiateAuth('CUSTOM_AUTH', { USERNAME: 'alice@example.com' });
+
+    // THEN
+    await expect(start).rejects.toThrow('NotAuthorizedException: Incorrect username or password.');
+    expect(ses.received).toHaveLength(0);
+  });
+
+  test('password first with a wrong password: fails before any code is sent', async () => {
+    const cognito = cognitoWith({ passwordFirst: true });
+    const passwordStep = await cognito.initiateAuth('CUSTOM_AUTH', { USERNAME: 'alice@example.com', CHALLENGE_NAME: 'SRP_A', SRP_A: 'abc' });
+
+    const result = cognito.respondToAuthChallenge('PASSWORD_VERIFIER', passwordStep.Session!, { USERNAME: 'alice@example.com', PASSWORD: 'wrong' });
+
+    await expect(result).rejects.toThrow('Incorrect username or password.');
+    expect(ses.received).toHaveLength(0);
+  });
+
+  test('the handlers logged nothing secret across the whole suite', () => {
+    expect(logged.length).toBeGreaterThan(10);
+    const joined = logged.join('\n');
+    expect(joined).not.toMatch(/\d{6}/);
+    expect(joined).not.toMatch(/@/);
+    expect(joined).not.toMatch(/[0-9a-f]{32}/);
+  });
+});
