@@ -33,6 +33,8 @@ export class LocalSes {
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'AKIDLOCALTEST',
       AWS_SECRET_ACCESS_KEY: 'local-test-secret',
+      // This machine runs Node 20; Lambda runs the bundle on Node 22, where the SDK prints nothing.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };
   }
   public readonly received: ReceivedEmail[] = [];

@@ -1,0 +1,80 @@
+import * as path from 'node:path';
+import { deployedHandlers } from '../test/support/bundled-handlers';
+import { AuthResult, CognitoSimulator } from '../test/support/cognito-simulator';
+import { LocalSes } from '../test/support/local-ses';
+import { buildExampleApp } from './app';
+
+/**
+ * The main job, offline: synthesize the example app, then sign a user in through the handlers as
+ * they would deploy (bundled assets and environment from the synthesized template), with Cognito's
+ * loop simulated and SES answered locally. Prints each round; exits non-zero unless tokens are issued.
+ */
+function mistype(code: string): string {
+  return `${(Number(code[0]) + 1) % 10}${code.slice(1)}`;
+}
+
+async function main(): Promise<void> {
+  const outdir = path.join(__dirname, 'cdk.out');
+  const { app, auth } = buildExampleApp(outdir);
+  const assembly = app.synth();
+  const template = assembly.getStackByName('CustomAuthExample').template;
+  const count = (type: string) => Object.values<any>(template.Resources).filter((r) => r.Type === type).length;
+  console.log(`Synthesized CustomAuthExample into ${path.relative(process.cwd(), outdir)}: `
+    + `${count('AWS::Cognito::UserPool')} user pool, ${count('AWS::Cognito::UserPoolClient')} app client, `
+    + `${count('AWS::Lambda::Function')} functions, ${count('AWS::Logs::LogGroup')} log groups, ${count('AWS::IAM::Role')} roles`);
+
+  const ses = await LocalSes.start();
+  const user = { username: 'alice@example.com', password: 'Correct-horse-9!', attributes: { sub: 'a1', email: 'alice@example.com', email_verified: 'true' } };
+  const quietLogs = { info: () => undefined, error: console.error, warn: console.warn, log: () => undefined, debug: () => undefined };
+  let round = 0;
+  const cognito = new CognitoSimulator(deployedHandlers(auth, ses.environment, quietLogs), [user], (trigger, _request, response) => {
+    if (trigger === 'define') {
+      const next = response.issueTokens ? 'issue tokens' : response.failAuthentication ? 'fail' : response.challengeName;
+      console.log(`    Define  -> ${next}`);
+    } else if (trigger === 'create') {
+      const p = response.publicChallengeParameters;
+      console.log(`    Create  -> challenge ${p.challengeNumber} of ${p.challengeCount} by ${p.deliveryMedium} to ${p.destination}, ${p.attemptsRemaining} attempts left`);
+    } else {
+      console.log(`    Verify  -> ${response.answerCorrect ? 'correct' : 'wrong'}`);
+    }
+  });
+  const client = (description: string) => console.log(`Round ${++round}: ${description}`);
+  let emailsSeen = 0;
+  const inbox = () => {
+    if (ses.received.length === emailsSeen) {
+      console.log('    Inbox   (no new email: the pending code still stands)');
+    }
+    for (const email of ses.received.slice(emailsSeen)) {
+      console.log(`    Inbox   <- "${email.subject}": ${email.body}`);
+    }
+    emailsSeen = ses.received.length;
+    return ses.lastCodeSentTo(user.attributes.email);
+  };
+
+  try {
+    client(`InitiateAuth CUSTOM_AUTH for ${user.username}, starting with SRP_A (password first)`);
+    let step: AuthResult = await cognito.initiateAuth('CUSTOM_AUTH', { USERNAME: user.username, CHALLENGE_NAME: 'SRP_A', SRP_A: 'simulated' });
+    client('RespondToAuthChallenge PASSWORD_VERIFIER with the password');
+    step = await cognito.respondToAuthChallenge('PASSWORD_VERIFIER', step.Session!, { USERNAME: user.username, PASSWORD: user.password });
+    let mistakeMade = false;
+    while (step.ChallengeName === 'CUSTOM_CHALLENGE') {
+      const code = inbox();
+      // Mistype the second code once, to show a retry: same code, no second email.
+      const answer: string = step.ChallengeParameters!.challengeNumber === '2' && !mistakeMade ? mistype(code) : code;
+      mistakeMade ||= answer !== code;
+      client(`RespondToAuthChallenge CUSTOM_CHALLENGE with ${answer === code ? 'the emailed code' : 'a mistyped code'} (${answer})`);
+      step = await cognito.respondToAuthChallenge('CUSTOM_CHALLENGE', step.Session!, { USERNAME: user.username, ANSWER: answer });
+    }
+    if (!step.AuthenticationResult) {
+      throw new Error(`sign-in ended without tokens: ${JSON.stringify(step)}`);
+    }
+    console.log(`Signed in after ${round} rounds: tokens issued; ${ses.received.length} emails sent (a retry reuses its code).`);
+  } finally {
+    await ses.stop();
+  }
+}
+
+main().catch((error) => {
+  console.error(`Offline sign-in failed: ${error.message}`);
+  process.exit(1);
+});
