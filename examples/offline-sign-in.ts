@@ -1,8 +1,8 @@
 import * as path from 'node:path';
+import { buildExampleApp } from './app';
 import { deployedHandlers } from '../test/support/bundled-handlers';
 import { AuthResult, CognitoSimulator } from '../test/support/cognito-simulator';
 import { LocalSes } from '../test/support/local-ses';
-import { buildExampleApp } from './app';
 
 /**
  * The main job, offline: synthesize the example app, then sign a user in through the handlers as

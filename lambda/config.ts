@@ -1,7 +1,7 @@
+import { logEvent } from './log';
 import {
   CHALLENGE_COUNT, CODE_LENGTH, CODE_PLACEHOLDER, CODE_VALIDITY_SECONDS, ENV, IntegerBounds, MAX_ATTEMPTS,
 } from '../src/private/handler-contract';
-import { logEvent } from './log';
 
 type Env = Readonly<Record<string, string | undefined>>;
 

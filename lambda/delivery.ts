@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
-import { CODE_PLACEHOLDER } from '../src/private/handler-contract';
 import type { CodeConfig } from './config';
+import { CODE_PLACEHOLDER } from '../src/private/handler-contract';
 
 /** Created on the first real send, then reused for the life of the container. */
 let ses: SESv2Client | undefined;

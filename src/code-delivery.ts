@@ -1,6 +1,6 @@
+import { Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ses from 'aws-cdk-lib/aws-ses';
-import { Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { CODE_PLACEHOLDER, ENV } from './private/handler-contract';
 import { textProp } from './private/validate';
@@ -77,7 +77,7 @@ class EmailDelivery extends CodeDelivery {
     const { fromAddress, identity } = this.options;
     const sender = Token.isUnresolved(fromAddress) ? undefined : SENDER.exec(fromAddress.trim());
     if (!Token.isUnresolved(fromAddress) && !sender) {
-      throw new Error(`fromAddress must be an email address such as no-reply@example.com or "Example <no-reply@example.com>", `
+      throw new Error('fromAddress must be an email address such as no-reply@example.com or "Example <no-reply@example.com>", '
         + `got ${JSON.stringify(fromAddress)}. Use an address of a verified SES identity.`);
     }
     if (!identity && !sender) {

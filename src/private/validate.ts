@@ -25,7 +25,7 @@ export function durationProp(prop: string, value: Duration | undefined, bounds: 
   if (!Number.isInteger(seconds) || seconds! < bounds.min || seconds! > bounds.max) {
     throw new Error(`${prop} must be a whole number of seconds from ${bounds.min} to ${bounds.max} `
       + `(${bounds.min / 60} to ${bounds.max / 60} minutes), got ${value.toHumanString()}. `
-      + `Use Duration.minutes() or Duration.seconds() within that range, or omit it for the default.`);
+      + 'Use Duration.minutes() or Duration.seconds() within that range, or omit it for the default.');
   }
   return value;
 }
