@@ -65,8 +65,8 @@ export abstract class CodeDelivery {
   public abstract _bind(scope: Construct, grantee: iam.IGrantable): CodeDeliveryBinding;
 }
 
-/** `local@domain`, or `Display Name <local@domain>`. */
-const SENDER = /^(?:[^<>]*<)?([^\s@<>]+)@([^\s@<>]+\.[^\s@<>]+)(?:>)?$/;
+/** `local@domain`, or `Display Name <local@domain>`; captures the address's domain. */
+const SENDER = /^(?:[^<>@]*<[^\s@<>]+@([^\s@<>]+\.[^\s@<>]+)>|[^\s@<>]+@([^\s@<>]+\.[^\s@<>]+))$/;
 
 class EmailDelivery extends CodeDelivery {
   public constructor(private readonly options: EmailDeliveryOptions) {
@@ -84,7 +84,7 @@ class EmailDelivery extends CodeDelivery {
       throw new Error('identity must be set when fromAddress is a token: the SES identity cannot be derived from it. '
         + 'Pass identity: ses.EmailIdentity.fromEmailIdentityName(this, \'Identity\', \'example.com\').');
     }
-    const sesIdentity = identity ?? ses.EmailIdentity.fromEmailIdentityName(scope, 'EmailIdentity', sender![2].toLowerCase());
+    const sesIdentity = identity ?? ses.EmailIdentity.fromEmailIdentityName(scope, 'EmailIdentity', (sender![1] ?? sender![2]).toLowerCase());
     sesIdentity.grantSendEmail(grantee);
     return {
       environment: {

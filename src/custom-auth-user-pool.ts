@@ -10,11 +10,11 @@ import { DefineAuthChallengeFunction } from './private/define-auth-challenge-fun
 import {
   CHALLENGE_COUNT, CODE_LENGTH, CODE_VALIDITY_SECONDS, ENV, IntegerBounds, MAX_ATTEMPTS,
 } from './private/handler-contract';
-import { durationProp, integerProp, numberEnv } from './private/validate';
+import { integerProp, minutesProp, numberEnv, secondsProp } from './private/validate';
 import { VerifyAuthChallengeFunction } from './private/verify-auth-challenge-function';
 
-/** Cognito's own bounds for an app client's AuthSessionValidity. */
-const AUTH_SESSION_VALIDITY_SECONDS: IntegerBounds = { min: 180, max: 900, default: 180 };
+/** Cognito's own bounds for an app client's AuthSessionValidity, in minutes. */
+const AUTH_SESSION_VALIDITY_MINUTES: IntegerBounds = { min: 3, max: 15, default: 3 };
 
 /**
  * Properties of a `CustomAuthUserPool`.
@@ -66,7 +66,8 @@ export interface CustomAuthUserPoolProps {
   readonly codeValidity?: Duration;
 
   /**
-   * How long a client has to answer each step (the app client's AuthSessionValidity), 3 to 15 minutes.
+   * How long a client has to answer each step (the app client's AuthSessionValidity), in whole
+   * minutes from 3 to 15. Cannot be a token.
    *
    * @default Duration.minutes(3)
    * @see https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-authentication-flow.html
@@ -111,7 +112,7 @@ export interface CustomAuthUserPoolProps {
 
   /**
    * What happens to the user pool (and its log groups) when removed from the stack. Deletion
-   * protection is on while this is RETAIN.
+   * protection is on unless this is DESTROY.
    *
    * @default RemovalPolicy.RETAIN
    */
@@ -175,8 +176,7 @@ export class CustomAuthUserPool extends Construct {
       [ENV.passwordFirst]: String(props.passwordFirst ?? false),
       [ENV.maxAttempts]: numberEnv(integerProp('maxAttempts', props.maxAttempts, MAX_ATTEMPTS)),
     };
-    const codeValidity = durationProp('codeValidity', props.codeValidity, CODE_VALIDITY_SECONDS);
-    const authSessionValidity = durationProp('authSessionValidity', props.authSessionValidity, AUTH_SESSION_VALIDITY_SECONDS);
+    const authSessionValidity = minutesProp('authSessionValidity', props.authSessionValidity, AUTH_SESSION_VALIDITY_MINUTES);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
     const createTrigger = (spec: TriggerSpec): lambda.Function => {
@@ -221,7 +221,7 @@ export class CustomAuthUserPool extends Construct {
       environment: {
         ...challengeEnvironment,
         [ENV.codeLength]: numberEnv(integerProp('codeLength', props.codeLength, CODE_LENGTH)),
-        [ENV.codeValiditySeconds]: numberEnv(codeValidity.toSeconds()),
+        [ENV.codeValiditySeconds]: numberEnv(secondsProp('codeValidity', props.codeValidity, CODE_VALIDITY_SECONDS)),
       },
     });
     const verify = createTrigger({
@@ -255,7 +255,7 @@ export class CustomAuthUserPool extends Construct {
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
       featurePlan: props.featurePlan ?? cognito.FeaturePlan.LITE,
       removalPolicy,
-      deletionProtection: removalPolicy === RemovalPolicy.RETAIN,
+      deletionProtection: removalPolicy !== RemovalPolicy.DESTROY,
       lambdaTriggers: {
         defineAuthChallenge: define,
         createAuthChallenge: create,

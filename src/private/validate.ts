@@ -17,15 +17,37 @@ export function integerProp(prop: string, value: number | undefined, bounds: Int
   return value;
 }
 
-export function durationProp(prop: string, value: Duration | undefined, bounds: IntegerBounds): Duration {
-  const seconds = value?.toSeconds();
-  if (value === undefined || Token.isUnresolved(seconds)) {
-    return value ?? Duration.seconds(bounds.default);
+/** A duration in whole seconds; a token must be given as Duration.seconds(token). */
+export function secondsProp(prop: string, value: Duration | undefined, bounds: IntegerBounds): number {
+  if (value === undefined) {
+    return bounds.default;
   }
-  if (!Number.isInteger(seconds) || seconds! < bounds.min || seconds! > bounds.max) {
+  if (value.isUnresolved()) {
+    try {
+      return value.toSeconds();
+    } catch {
+      throw new Error(`${prop} is a token in a unit other than seconds. Pass Duration.seconds(token) instead.`);
+    }
+  }
+  const seconds = value.toSeconds({ integral: false });
+  if (!Number.isInteger(seconds) || seconds < bounds.min || seconds > bounds.max) {
     throw new Error(`${prop} must be a whole number of seconds from ${bounds.min} to ${bounds.max} `
       + `(${bounds.min / 60} to ${bounds.max / 60} minutes), got ${value.toHumanString()}. `
       + 'Use Duration.minutes() or Duration.seconds() within that range, or omit it for the default.');
+  }
+  return seconds;
+}
+
+/** A duration Cognito takes in whole minutes; aws-cdk-lib cannot pass a token through for these. */
+export function minutesProp(prop: string, value: Duration | undefined, bounds: IntegerBounds): Duration {
+  if (value === undefined) {
+    return Duration.minutes(bounds.default);
+  }
+  const minutes = value.isUnresolved() ? undefined : value.toMinutes({ integral: false });
+  if (minutes === undefined || !Number.isInteger(minutes) || minutes < bounds.min || minutes > bounds.max) {
+    throw new Error(`${prop} must be a whole number of minutes from ${bounds.min} to ${bounds.max}, `
+      + `got ${value.isUnresolved() ? 'a token' : value.toHumanString()}. `
+      + `Use Duration.minutes(n) with n from ${bounds.min} to ${bounds.max}, or omit it for the default (${bounds.default}).`);
   }
   return value;
 }
