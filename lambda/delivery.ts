@@ -20,9 +20,15 @@ function withCode(template: string, code: string): string {
   return template.split(CODE_PLACEHOLDER).join(code);
 }
 
-/** Sends the code by SES. Timeouts keep a slow SES inside Cognito's 5-second trigger budget. */
+/** The whole send, retries included, must end well inside Cognito's 5-second trigger budget. */
+const SEND_DEADLINE_MILLIS = 3000;
+
+/** Sends the code by SES; a slow or hanging SES fails the send instead of outliving the trigger. */
 export async function sendCodeByEmail(config: CodeConfig, to: string, code: string): Promise<void> {
-  ses ??= new SESv2Client({ maxAttempts: 2, requestHandler: { connectionTimeout: 1000, requestTimeout: 2000 } });
+  ses ??= new SESv2Client({
+    maxAttempts: 2,
+    requestHandler: { connectionTimeout: 1000, requestTimeout: 1500, throwOnRequestTimeout: true },
+  });
   const started = performance.now();
   await ses.send(new SendEmailCommand({
     FromEmailAddress: config.emailFrom,
@@ -33,7 +39,7 @@ export async function sendCodeByEmail(config: CodeConfig, to: string, code: stri
         Body: { Text: { Data: withCode(config.emailBody, code), Charset: 'UTF-8' } },
       },
     },
-  }));
+  }), { abortSignal: AbortSignal.timeout(SEND_DEADLINE_MILLIS) });
   recentSendMillis.push(performance.now() - started);
   if (recentSendMillis.length > REMEMBERED_SENDS) {
     recentSendMillis.shift();
