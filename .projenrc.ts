@@ -32,7 +32,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
 
   devDeps: [
-    '@aws-sdk/client-sesv2@^3',
+    'aws4@^1.13.2',
+    '@types/aws4@^1.11.6',
     '@types/aws-lambda@^8',
   ],
 

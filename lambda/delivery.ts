@@ -1,10 +1,7 @@
 import { randomInt } from 'node:crypto';
-import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { callAws } from './aws-request';
 import type { CodeConfig } from './config';
 import { CODE_PLACEHOLDER } from '../src/private/handler-contract';
-
-/** Created on the first real send, then reused for the life of the container. */
-let ses: SESv2Client | undefined;
 
 /** Durations of this container's recent real sends, replayed when imitating one. */
 const recentSendMillis: number[] = [];
@@ -25,21 +22,25 @@ const SEND_DEADLINE_MILLIS = 3000;
 
 /** Sends the code by SES; a slow or hanging SES fails the send instead of outliving the trigger. */
 export async function sendCodeByEmail(config: CodeConfig, to: string, code: string): Promise<void> {
-  ses ??= new SESv2Client({
-    maxAttempts: 2,
-    requestHandler: { connectionTimeout: 1000, requestTimeout: 1500, throwOnRequestTimeout: true },
-  });
   const started = performance.now();
-  await ses.send(new SendEmailCommand({
-    FromEmailAddress: config.emailFrom,
-    Destination: { ToAddresses: [to] },
-    Content: {
-      Simple: {
-        Subject: { Data: withCode(config.emailSubject, code), Charset: 'UTF-8' },
-        Body: { Text: { Data: withCode(config.emailBody, code), Charset: 'UTF-8' } },
+  await callAws({
+    signingName: 'ses',
+    endpointId: 'SESV2',
+    host: (region) => `email.${region}.amazonaws.com`,
+    path: '/v2/email/outbound-emails',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      FromEmailAddress: config.emailFrom,
+      Destination: { ToAddresses: [to] },
+      Content: {
+        Simple: {
+          Subject: { Data: withCode(config.emailSubject, code), Charset: 'UTF-8' },
+          Body: { Text: { Data: withCode(config.emailBody, code), Charset: 'UTF-8' } },
+        },
       },
-    },
-  }), { abortSignal: AbortSignal.timeout(SEND_DEADLINE_MILLIS) });
+    }),
+    deadlineMillis: SEND_DEADLINE_MILLIS,
+  });
   recentSendMillis.push(performance.now() - started);
   if (recentSendMillis.length > REMEMBERED_SENDS) {
     recentSendMillis.shift();
