@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { buildExampleApp } from './app';
 import { deployedHandlers } from '../test/support/bundled-handlers';
 import { AuthResult, CognitoSimulator } from '../test/support/cognito-simulator';
-import { LocalSes } from '../test/support/local-ses';
+import { LocalAws } from '../test/support/local-aws';
 
 /**
  * The main job, offline: synthesize the example app, then sign a user in through the handlers as
@@ -23,11 +23,11 @@ async function main(): Promise<void> {
     + `${count('AWS::Cognito::UserPool')} user pool, ${count('AWS::Cognito::UserPoolClient')} app client, `
     + `${count('AWS::Lambda::Function')} functions, ${count('AWS::Logs::LogGroup')} log groups, ${count('AWS::IAM::Role')} roles`);
 
-  const ses = await LocalSes.start();
+  const localAws = await LocalAws.start();
   const user = { username: 'alice@example.com', password: 'Correct-horse-9!', attributes: { sub: 'a1', email: 'alice@example.com', email_verified: 'true' } };
   const quietLogs = { info: () => undefined, error: console.error, warn: console.warn, log: () => undefined, debug: () => undefined };
   let round = 0;
-  const cognito = new CognitoSimulator(deployedHandlers(auth, ses.environment, quietLogs), [user], (trigger, _request, response) => {
+  const cognito = new CognitoSimulator(deployedHandlers(auth, localAws.environment, quietLogs), [user], (trigger, _request, response) => {
     if (trigger === 'define') {
       const next = response.issueTokens ? 'issue tokens' : response.failAuthentication ? 'fail' : response.challengeName;
       console.log(`    Define  -> ${next}`);
@@ -41,14 +41,14 @@ async function main(): Promise<void> {
   const client = (description: string) => console.log(`Round ${++round}: ${description}`);
   let emailsSeen = 0;
   const inbox = () => {
-    if (ses.received.length === emailsSeen) {
+    if (localAws.received.length === emailsSeen) {
       console.log('    Inbox   (no new email: the pending code still stands)');
     }
-    for (const email of ses.received.slice(emailsSeen)) {
+    for (const email of localAws.received.slice(emailsSeen)) {
       console.log(`    Inbox   <- "${email.subject}": ${email.body}`);
     }
-    emailsSeen = ses.received.length;
-    return ses.lastCodeSentTo(user.attributes.email);
+    emailsSeen = localAws.received.length;
+    return localAws.lastCodeSentTo(user.attributes.email);
   };
 
   try {
@@ -68,9 +68,9 @@ async function main(): Promise<void> {
     if (!step.AuthenticationResult) {
       throw new Error(`sign-in ended without tokens: ${JSON.stringify(step)}`);
     }
-    console.log(`Signed in after ${round} rounds: tokens issued; ${ses.received.length} emails sent (a retry reuses its code).`);
+    console.log(`Signed in after ${round} rounds: tokens issued; ${localAws.received.length} emails sent (a retry reuses its code).`);
   } finally {
-    await ses.stop();
+    await localAws.stop();
   }
 }
 

@@ -22,6 +22,8 @@ export interface AwsCall {
   readonly body: string;
   /** The whole call, retry included, fails after this many milliseconds. */
   readonly deadlineMillis: number;
+  /** Whether a failed try may be repeated; not for calls that may have acted before failing. */
+  readonly retry: boolean;
 }
 
 /** A failed call, named by status and AWS error type only: AWS error messages may quote the request. */
@@ -46,11 +48,15 @@ function send(url: URL, options: https.RequestOptions, body: string, signal: Abo
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('error', reject);
-      response.on('end', () => resolve({
-        status: response.statusCode ?? 0,
-        type: String(response.headers['x-amzn-errortype'] ?? '').split(':')[0],
-        text: Buffer.concat(chunks).toString('utf8'),
-      }));
+      response.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        // REST-JSON APIs name the error in a header, Query APIs (SNS) in the XML body, JSON-1.0 APIs
+        // (DynamoDB) in the body's __type; Lambda flags a failed invocation with X-Amz-Function-Error on a 200.
+        const functionError = response.headers['x-amz-function-error'] !== undefined;
+        const type = String(response.headers['x-amzn-errortype'] ?? '').split(':')[0]
+          || /<Code>(\w+)<\/Code>/.exec(text)?.[1] || /"__type":"(?:[^"#]*#)?(\w+)"/.exec(text)?.[1] || '';
+        resolve({ status: response.statusCode ?? 0, type: functionError ? 'FunctionError' : type, text });
+      });
     });
     request.on('error', reject);
     request.end(body);
@@ -77,14 +83,17 @@ export async function callAws(call: AwsCall): Promise<string> {
     let error: AwsCallError;
     try {
       const response = await send(url, { method: 'POST', path: call.path, headers: signed.headers as http.OutgoingHttpHeaders }, call.body, signal);
-      if (response.status >= 200 && response.status < 300) {
+      if (response.status >= 200 && response.status < 300 && response.type !== 'FunctionError') {
         return response.text;
       }
       error = new AwsCallError(response.type || 'UnknownError', response.status);
     } catch {
       error = new AwsCallError(signal.aborted ? 'TimeoutError' : 'NetworkError', 0);
     }
-    const retryable = error.status === 0 || error.status >= 500 || error.status === 429 || /Throttl/.test(error.errorType);
+    // A function that failed may have sent its message: never invoke it twice.
+    const retryable = call.retry && error.errorType !== 'FunctionError'
+      && (error.status === 0 || error.status >= 500 || error.status === 429
+        || /Throttl|ProvisionedThroughputExceeded|RequestLimitExceeded/.test(error.errorType));
     if (!retryable || attempt >= MAX_TRIES || signal.aborted) {
       throw error;
     }

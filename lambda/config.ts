@@ -1,6 +1,7 @@
 import { logEvent } from './log';
 import {
-  CHALLENGE_COUNT, CODE_LENGTH, CODE_PLACEHOLDER, CODE_VALIDITY_SECONDS, ENV, IntegerBounds, MAX_ATTEMPTS,
+  CHALLENGE_COUNT, ChannelConfig, CODE_LENGTH, CODE_PLACEHOLDER, CODE_VALIDITY_SECONDS, CodeDeliveryConfig, ENV, IntegerBounds,
+  MAX_ATTEMPTS,
 } from '../src/private/handler-contract';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -16,9 +17,7 @@ export interface ChallengeConfig {
 export interface CodeConfig extends ChallengeConfig {
   readonly codeLength: number;
   readonly codeValiditySeconds: number;
-  readonly emailFrom: string;
-  readonly emailSubject: string;
-  readonly emailBody: string;
+  readonly delivery: CodeDeliveryConfig;
 }
 
 /** Thrown for a missing or malformed variable; the message names the variable, never a value. */
@@ -44,12 +43,42 @@ function readBoolean(env: Env, name: string): boolean {
   return raw === 'true';
 }
 
-function readText(env: Env, name: string): string {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') {
-    throw new ConfigError(`${name} must be set`);
+const isText = (value: unknown): value is string => typeof value === 'string' && value.trim() !== '';
+const isOptionalText = (value: unknown): boolean => value === undefined || isText(value);
+const hasPlaceholder = (value: unknown): boolean => isText(value) && value.includes(CODE_PLACEHOLDER);
+
+function isChannel(value: unknown): value is ChannelConfig {
+  const channel = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  switch (channel.kind) {
+    case 'email':
+      return isText(channel.from) && isText(channel.subject) && hasPlaceholder(channel.body);
+    case 'sms':
+      return hasPlaceholder(channel.message) && isOptionalText(channel.senderId) && isOptionalText(channel.originationNumber);
+    case 'custom':
+      return isText(channel.functionArn) && /^arn:aws[a-z-]*:lambda:/.test(channel.functionArn)
+        && isText(channel.attribute) && isText(channel.medium);
+    default:
+      return false;
   }
-  return raw;
+}
+
+function readDelivery(env: Env, challengeCount: number): CodeDeliveryConfig {
+  const name = ENV.codeDelivery;
+  let parsed: Partial<CodeDeliveryConfig>;
+  try {
+    parsed = JSON.parse(env[name] ?? '');
+  } catch {
+    throw new ConfigError(`${name} must be JSON`);
+  }
+  const { channels, challenges } = parsed ?? {};
+  if (!Array.isArray(channels) || channels.length === 0 || !channels.every(isChannel)) {
+    throw new ConfigError(`${name} must list valid channels`);
+  }
+  if (!Array.isArray(challenges) || challenges.length < challengeCount
+    || !challenges.every((index) => Number.isInteger(index) && index >= 0 && index < channels.length)) {
+    throw new ConfigError(`${name} must name a channel for each of the ${challengeCount} challenges`);
+  }
+  return { channels, challenges };
 }
 
 export function readChallengeConfig(env: Env): ChallengeConfig {
@@ -61,17 +90,12 @@ export function readChallengeConfig(env: Env): ChallengeConfig {
 }
 
 export function readCodeConfig(env: Env): CodeConfig {
-  const emailBody = readText(env, ENV.emailBody);
-  if (!emailBody.includes(CODE_PLACEHOLDER)) {
-    throw new ConfigError(`${ENV.emailBody} must contain ${CODE_PLACEHOLDER}`);
-  }
+  const challengeConfig = readChallengeConfig(env);
   return {
-    ...readChallengeConfig(env),
+    ...challengeConfig,
     codeLength: readInteger(env, ENV.codeLength, CODE_LENGTH),
     codeValiditySeconds: readInteger(env, ENV.codeValiditySeconds, CODE_VALIDITY_SECONDS),
-    emailFrom: readText(env, ENV.emailFrom),
-    emailSubject: readText(env, ENV.emailSubject),
-    emailBody,
+    delivery: readDelivery(env, challengeConfig.challengeCount),
   };
 }
 

@@ -1,9 +1,8 @@
 import type { CreateAuthChallengeTriggerEvent } from 'aws-lambda';
 import { encodeMetadata, generateCode, issueCode, toPrivateParameters } from './codes';
 import { loadConfig, readCodeConfig } from './config';
-import { imitateSend, sendCodeByEmail } from './delivery';
+import { deliver, destinationFor, imitateDelivery, maskedDestinationFor, mediumOf } from './delivery';
 import { logEvent } from './log';
-import { maskedEmailDestination } from './mask';
 import { walkSession } from './session';
 
 const config = loadConfig('create', readCodeConfig);
@@ -18,8 +17,9 @@ function failClosed(reason: string): never {
 
 /**
  * Cognito's Create Auth Challenge trigger. Issues a fresh code for each new challenge and reuses the
- * pending one after a wrong answer (no second message). Users who do not exist, or have no verified
- * address, go through the same steps with a real code that is never sent, and take as long.
+ * pending one after a wrong answer (no second message), delivered through the channel configured
+ * for that challenge. Users who do not exist, or have no verified destination for the channel, go
+ * through the same steps with a real code that is never sent, and take as long.
  */
 export const handler = async (event: CreateAuthChallengeTriggerEvent): Promise<CreateAuthChallengeTriggerEvent> => {
   const request = event.request ?? {};
@@ -35,15 +35,25 @@ export const handler = async (event: CreateAuthChallengeTriggerEvent): Promise<C
   }
   const { challengeNumber, wrongAnswers } = progress;
   const attributes = request.userAttributes ?? {};
-  const verifiedEmail = request.userNotFound !== true && attributes.email_verified === 'true' ? attributes.email : undefined;
+  const channel = config.delivery.channels[config.delivery.challenges[challengeNumber - 1]];
+  const destination = destinationFor(channel, attributes, request.userNotFound === true);
+  const username = typeof event.userName === 'string' ? event.userName : '';
 
   const now = Date.now();
   let issued = progress.pendingCode;
   if (issued === undefined || issued.expiresAt < now) {
     const code = generateCode(config.codeLength);
     issued = issueCode(code, challengeNumber, now + config.codeValiditySeconds * 1000);
+    const clientMetadata = request.clientMetadata ?? {};
     try {
-      await (verifiedEmail ? sendCodeByEmail(config, verifiedEmail, code) : imitateSend());
+      await (destination === undefined ? imitateDelivery(channel) : deliver(channel, destination, code, {
+        challengeNumber,
+        challengeCount: config.challengeCount,
+        userPoolId: event.userPoolId,
+        username,
+        locale: clientMetadata.locale ?? attributes.locale,
+        clientMetadata,
+      }));
     } catch (error) {
       return failClosed(`delivery failed: ${(error as Error)?.name ?? 'unknown error'}`);
     }
@@ -52,8 +62,8 @@ export const handler = async (event: CreateAuthChallengeTriggerEvent): Promise<C
 
   event.response = {
     publicChallengeParameters: {
-      deliveryMedium: 'EMAIL',
-      destination: maskedEmailDestination(attributes.email, event.userName ?? ''),
+      deliveryMedium: mediumOf(channel),
+      destination: maskedDestinationFor(channel, attributes, username),
       challengeNumber: String(challengeNumber),
       challengeCount: String(config.challengeCount),
       attemptsRemaining: String(config.maxAttempts - wrongAnswers),

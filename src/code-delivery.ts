@@ -1,9 +1,10 @@
-import { Token } from 'aws-cdk-lib';
+import { Aws, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
-import { CODE_PLACEHOLDER, ENV } from './private/handler-contract';
-import { textProp } from './private/validate';
+import { ChannelConfig, CODE_PLACEHOLDER } from './private/handler-contract';
+import { patternProp, textProp } from './private/validate';
 
 /**
  * How codes reach the user: email through Amazon SES.
@@ -40,11 +41,71 @@ export interface EmailDeliveryOptions {
 }
 
 /**
- * What a delivery channel gives the Create Auth Challenge function. Internal to the construct.
+ * How codes reach users by SMS through Amazon SNS (Publish to a phone number).
+ *
+ * SNS bills every message: set an SMS spending limit, leave the SNS SMS sandbox only when ready, and
+ * watch for SMS pumping (see the README's SMS section).
+ */
+export interface SmsDeliveryOptions {
+  /**
+   * The message. Must contain the code placeholder `{####}`; at most 140 characters so one SMS holds
+   * it with a 10-digit code.
+   *
+   * @default 'Your sign-in code is {####}'
+   */
+  readonly message?: string;
+
+  /**
+   * An alphanumeric sender ID (1 to 11 letters and digits, at least one letter), shown as the sender
+   * in countries that support sender IDs.
+   *
+   * @default - none: the carrier shows a number
+   * @see https://docs.aws.amazon.com/sns/latest/dg/channels-sms-awssupported-countries.html
+   */
+  readonly senderId?: string;
+
+  /**
+   * The origination number (E.164, e.g. `+18005550100`) to send from, one of your account's numbers.
+   *
+   * @default - SNS chooses one of your account's numbers
+   */
+  readonly originationNumber?: string;
+}
+
+/**
+ * How codes reach users through a Lambda function of your own (any email, SMS or chat provider).
+ *
+ * The function is invoked synchronously with `{ version: '1', destination, destinationAttribute,
+ * code, challengeNumber, challengeCount, userPoolId, username, locale, clientMetadata }` and must
+ * deliver the code before it returns; an error (thrown, or a timeout) fails the sign-in. It is never
+ * invoked twice for one code. It must never log the code.
+ */
+export interface CustomSenderOptions {
+  /**
+   * The user attribute that holds the destination: a standard attribute (`email` and `phone_number`
+   * must also be verified) or a custom one (`custom:chat_id`, declared in `customAttributes`).
+   *
+   * @default 'email'
+   */
+  readonly destinationAttribute?: string;
+
+  /**
+   * What clients are shown as `deliveryMedium`: upper-case letters, digits and underscores.
+   *
+   * @default - 'EMAIL' for `email`, 'SMS' for `phone_number`, otherwise 'CUSTOM'
+   */
+  readonly deliveryMedium?: string;
+}
+
+/**
+ * What a delivery channel needs from the construct. Internal.
  * @internal
  */
 export interface CodeDeliveryBinding {
-  readonly environment: Record<string, string>;
+  /** The channel's configuration for the Create Auth Challenge function. */
+  readonly channel: ChannelConfig;
+  /** The user attribute the destination comes from. */
+  readonly attribute: string;
 }
 
 /**
@@ -59,10 +120,25 @@ export abstract class CodeDelivery {
   }
 
   /**
-   * Grants `grantee` what it needs to deliver codes and returns its configuration.
+   * Deliver codes by SMS through Amazon SNS, to the user's verified `phone_number`.
+   */
+  public static sms(options: SmsDeliveryOptions = {}): CodeDelivery {
+    return new SmsDelivery(options);
+  }
+
+  /**
+   * Deliver codes through your own Lambda function, to the destination in a user attribute.
+   */
+  public static customSender(sender: lambda.IFunction, options: CustomSenderOptions = {}): CodeDelivery {
+    return new CustomSenderDelivery(sender, options);
+  }
+
+  /**
+   * Grants `grantee` what it needs to deliver codes and returns the channel's configuration.
+   * `id` is unique per channel within `scope`.
    * @internal
    */
-  public abstract _bind(scope: Construct, grantee: iam.IGrantable): CodeDeliveryBinding;
+  public abstract _bind(scope: Construct, id: string, grantee: iam.IGrantable): CodeDeliveryBinding;
 }
 
 /** `local@domain`, or `Display Name <local@domain>`; captures the address's domain. */
@@ -73,7 +149,7 @@ class EmailDelivery extends CodeDelivery {
     super();
   }
 
-  public _bind(scope: Construct, grantee: iam.IGrantable): CodeDeliveryBinding {
+  public _bind(scope: Construct, id: string, grantee: iam.IGrantable): CodeDeliveryBinding {
     const { fromAddress, identity } = this.options;
     const sender = Token.isUnresolved(fromAddress) ? undefined : SENDER.exec(fromAddress.trim());
     if (!Token.isUnresolved(fromAddress) && !sender) {
@@ -84,16 +160,67 @@ class EmailDelivery extends CodeDelivery {
       throw new Error('identity must be set when fromAddress is a token: the SES identity cannot be derived from it. '
         + 'Pass identity: ses.EmailIdentity.fromEmailIdentityName(this, \'Identity\', \'example.com\').');
     }
-    const sesIdentity = identity ?? ses.EmailIdentity.fromEmailIdentityName(scope, 'EmailIdentity', (sender![1] ?? sender![2]).toLowerCase());
+    const sesIdentity = identity ?? ses.EmailIdentity.fromEmailIdentityName(scope, `${id}Identity`, (sender![1] ?? sender![2]).toLowerCase());
     sesIdentity.grantSendEmail(grantee);
     return {
-      environment: {
-        [ENV.emailFrom]: fromAddress,
-        [ENV.emailSubject]: textProp('subject', this.options.subject ?? 'Your sign-in code', { maxLength: 200 }),
-        [ENV.emailBody]: textProp('body',
+      attribute: 'email',
+      channel: {
+        kind: 'email',
+        from: fromAddress,
+        subject: textProp('subject', this.options.subject ?? 'Your sign-in code', { maxLength: 200 }),
+        body: textProp('body',
           this.options.body ?? `Your sign-in code is ${CODE_PLACEHOLDER}. If you did not try to sign in, you can ignore this message.`,
           { maxLength: 2000, mustContain: CODE_PLACEHOLDER }),
       },
     };
+  }
+}
+
+class SmsDelivery extends CodeDelivery {
+  public constructor(private readonly options: SmsDeliveryOptions) {
+    super();
+  }
+
+  public _bind(_scope: Construct, _id: string, grantee: iam.IGrantable): CodeDeliveryBinding {
+    const { senderId, originationNumber } = this.options;
+    // SMS to a phone number has no resource ARN: allow Publish on anything but a topic.
+    grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['sns:Publish'],
+      notResources: [`arn:${Aws.PARTITION}:sns:*:*:*`],
+    }));
+    return {
+      attribute: 'phone_number',
+      channel: {
+        kind: 'sms',
+        message: textProp('message', this.options.message ?? `Your sign-in code is ${CODE_PLACEHOLDER}`, { maxLength: 140, mustContain: CODE_PLACEHOLDER }),
+        senderId: senderId === undefined ? undefined
+          : patternProp('senderId', senderId, /^(?=.*[A-Za-z])[A-Za-z0-9]{1,11}$/, '1 to 11 letters and digits with at least one letter, e.g. "ExampleCo"'),
+        originationNumber: originationNumber === undefined ? undefined
+          : patternProp('originationNumber', originationNumber, /^\+[1-9]\d{6,14}$/, 'an E.164 phone number, e.g. "+18005550100"'),
+      },
+    };
+  }
+}
+
+/** Cognito's standard user attributes: a custom sender may read any of them, or a `custom:` one. */
+const STANDARD_ATTRIBUTES = new Set(['address', 'birthdate', 'email', 'family_name', 'gender', 'given_name', 'locale',
+  'middle_name', 'name', 'nickname', 'phone_number', 'picture', 'preferred_username', 'profile', 'website', 'zoneinfo']);
+
+class CustomSenderDelivery extends CodeDelivery {
+  public constructor(private readonly sender: lambda.IFunction, private readonly options: CustomSenderOptions) {
+    super();
+  }
+
+  public _bind(_scope: Construct, _id: string, grantee: iam.IGrantable): CodeDeliveryBinding {
+    const attribute = this.options.destinationAttribute ?? 'email';
+    if (!STANDARD_ATTRIBUTES.has(attribute) && !/^custom:[\w.-]{1,20}$/.test(attribute)) {
+      throw new Error('destinationAttribute must be a standard user attribute (such as email or phone_number) or custom:<name>, '
+        + `got ${JSON.stringify(attribute)}. Name the attribute that holds each user's destination.`);
+    }
+    const defaultMedium = attribute === 'email' ? 'EMAIL' : attribute === 'phone_number' ? 'SMS' : 'CUSTOM';
+    const medium = patternProp('deliveryMedium', this.options.deliveryMedium ?? defaultMedium, /^[A-Z][A-Z0-9_]{0,19}$/,
+      'upper-case letters, digits and underscores, at most 20, e.g. "CHAT"');
+    this.sender.grantInvoke(grantee);
+    return { attribute, channel: { kind: 'custom', functionArn: this.sender.functionArn, attribute, medium } };
   }
 }

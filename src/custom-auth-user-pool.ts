@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -21,11 +21,27 @@ const AUTH_SESSION_VALIDITY_MINUTES: IntegerBounds = { min: 3, max: 15, default:
  */
 export interface CustomAuthUserPoolProps {
   /**
-   * How one-time codes reach users.
+   * How one-time codes reach users: the channel of every challenge that `challengeDeliveries` does
+   * not set.
    *
    * @example CodeDelivery.email({ fromAddress: 'no-reply@example.com' })
    */
   readonly delivery: CodeDelivery;
+
+  /**
+   * A channel per challenge, in order: `challengeDeliveries[0]` delivers challenge 1's code, and so on
+   * (for example email, then SMS). Must have exactly `challengeCount` entries.
+   *
+   * @default - every challenge uses `delivery`
+   */
+  readonly challengeDeliveries?: CodeDelivery[];
+
+  /**
+   * Custom user attributes of the pool, e.g. the one a custom sender reads its destination from.
+   *
+   * @default - none
+   */
+  readonly customAttributes?: Record<string, cognito.ICustomAttribute>;
 
   /**
    * How many custom challenges (one code each) a user must answer correctly to get tokens.
@@ -171,8 +187,9 @@ export class CustomAuthUserPool extends Construct {
   public constructor(scope: Construct, id: string, props: CustomAuthUserPoolProps) {
     super(scope, id);
 
+    const challengeCount = integerProp('challengeCount', props.challengeCount, CHALLENGE_COUNT);
     const challengeEnvironment = {
-      [ENV.challengeCount]: numberEnv(integerProp('challengeCount', props.challengeCount, CHALLENGE_COUNT)),
+      [ENV.challengeCount]: numberEnv(challengeCount),
       [ENV.passwordFirst]: String(props.passwordFirst ?? false),
       [ENV.maxAttempts]: numberEnv(integerProp('maxAttempts', props.maxAttempts, MAX_ATTEMPTS)),
     };
@@ -232,17 +249,22 @@ export class CustomAuthUserPool extends Construct {
       timeout: Duration.seconds(3),
       environment: {},
     });
-    for (const [name, value] of Object.entries(props.delivery._bind(this, create).environment)) {
-      create.addEnvironment(name, value);
-    }
+    const delivery = this.bindDeliveries(props, challengeCount, create);
+    create.addEnvironment(ENV.codeDelivery, Stack.of(this).toJsonString(delivery.config));
+    const usesEmail = delivery.attributes.has('email');
+    const usesPhone = delivery.attributes.has('phone_number');
 
     this.userPool = new cognito.UserPool(this, 'UserPool', {
       userPoolName: props.userPoolName,
       selfSignUpEnabled: props.selfSignUpEnabled ?? false,
       signInAliases: props.signInAliases ?? { email: true },
       signInCaseSensitive: false,
-      autoVerify: { email: true },
-      standardAttributes: { email: { required: true, mutable: true } },
+      autoVerify: { email: usesEmail, phone: usesPhone },
+      standardAttributes: {
+        email: { required: usesEmail, mutable: true },
+        ...(usesPhone ? { phoneNumber: { required: true, mutable: true } } : {}),
+      },
+      customAttributes: props.customAttributes,
       passwordPolicy: props.passwordPolicy ?? {
         minLength: 12,
         requireLowercase: true,
@@ -252,7 +274,7 @@ export class CustomAuthUserPool extends Construct {
         tempPasswordValidity: Duration.days(3),
       },
       mfa: cognito.Mfa.OFF,
-      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      accountRecovery: usesEmail || !usesPhone ? cognito.AccountRecovery.EMAIL_ONLY : cognito.AccountRecovery.PHONE_WITHOUT_MFA_AND_EMAIL,
       featurePlan: props.featurePlan ?? cognito.FeaturePlan.LITE,
       removalPolicy,
       deletionProtection: removalPolicy !== RemovalPolicy.DESTROY,
@@ -279,5 +301,37 @@ export class CustomAuthUserPool extends Construct {
     this.defineAuthChallengeFunction = define;
     this.createAuthChallengeFunction = create;
     this.verifyAuthChallengeFunction = verify;
+  }
+
+  /**
+   * Binds each distinct channel once (grants, configuration) and maps every challenge to its channel;
+   * checks the list fits `challengeCount` and that the pool has each channel's attribute.
+   */
+  private bindDeliveries(props: CustomAuthUserPoolProps, challengeCount: number, create: lambda.IFunction) {
+    const perChallenge = props.challengeDeliveries;
+    if (perChallenge !== undefined && !Token.isUnresolved(challengeCount) && perChallenge.length !== challengeCount) {
+      throw new Error(`challengeDeliveries must have one entry per challenge (challengeCount is ${challengeCount}), `
+        + `got ${perChallenge.length}. List exactly ${challengeCount} channels, or leave it out to use delivery for all.`);
+    }
+    if (perChallenge !== undefined && Token.isUnresolved(challengeCount)) {
+      throw new Error('challengeDeliveries needs a challengeCount known at synth time, got a token. Set challengeCount to a number.');
+    }
+    const deliveries = perChallenge ?? [props.delivery];
+    const distinct = [...new Set(deliveries)];
+    const bindings = distinct.map((channel, index) => channel._bind(this, `DeliveryChannel${index}`, create));
+    for (const { attribute } of bindings) {
+      const customName = attribute.startsWith('custom:') ? attribute.slice('custom:'.length) : undefined;
+      if (customName !== undefined && props.customAttributes?.[customName] === undefined) {
+        throw new Error(`customAttributes must declare ${customName}: a delivery channel reads the destination from ${attribute}, `
+          + `got ${JSON.stringify(Object.keys(props.customAttributes ?? {}))}. Add ${customName}: new cognito.StringAttribute({ mutable: true }).`);
+      }
+    }
+    const challenges = perChallenge === undefined
+      ? Array.from({ length: Token.isUnresolved(challengeCount) ? CHALLENGE_COUNT.max : challengeCount }, () => 0)
+      : deliveries.map((channel) => distinct.indexOf(channel));
+    return {
+      config: { channels: bindings.map((binding) => binding.channel), challenges },
+      attributes: new Set(bindings.map((binding) => binding.attribute)),
+    };
   }
 }

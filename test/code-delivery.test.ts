@@ -2,6 +2,7 @@ import { App, CfnElement, Stack, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { CodeDelivery, CustomAuthUserPool, CustomAuthUserPoolProps, EmailDeliveryOptions } from '../src';
+import { codeDeliveryOf } from './support/code-delivery-env';
 
 function newStack(): Stack {
   const app = new App();
@@ -71,7 +72,7 @@ describe('CodeDelivery.email', () => {
 
       // THEN
       expect(sesStatements(statements)).toEqual([sendThrough('mail.example.com')]);
-      expect(environment.EMAIL_FROM).toBe('Example <no-reply@Mail.Example.COM>');
+      expect(codeDeliveryOf(environment).channels[0].from).toBe('Example <no-reply@Mail.Example.COM>');
     });
 
     test('grants sending through the given identity only', () => {
@@ -97,7 +98,7 @@ describe('CodeDelivery.email', () => {
       );
 
       // THEN
-      expect(environment.EMAIL_FROM).toEqual({ Ref: 'From' });
+      expect(codeDeliveryOf(environment).channels[0].from).toEqual({ Ref: 'From' });
       expect(sesStatements(statements)).toEqual([sendThrough('example.org')]);
     });
 
@@ -119,11 +120,10 @@ describe('CodeDelivery.email', () => {
       }));
 
       // THEN
-      expect(environment).toEqual(expect.objectContaining({
-        EMAIL_FROM: 'no-reply@example.com',
-        EMAIL_SUBJECT: 'Your code: {####}',
-        EMAIL_BODY: 'Enter {####} to sign in.',
-      }));
+      expect(codeDeliveryOf(environment)).toEqual({
+        channels: [{ kind: 'email', from: 'no-reply@example.com', subject: 'Your code: {####}', body: 'Enter {####} to sign in.' }],
+        challenges: [0],
+      });
     });
 
     test('accepts a subject of 200 characters and a body of 2000', () => {
@@ -135,8 +135,7 @@ describe('CodeDelivery.email', () => {
       const { environment } = createFunctionOf(emailWith({ fromAddress: 'no-reply@example.com', subject, body }));
 
       // THEN
-      expect(environment.EMAIL_SUBJECT).toBe(subject);
-      expect(environment.EMAIL_BODY).toBe(body);
+      expect(codeDeliveryOf(environment).channels[0]).toMatchObject({ subject, body });
     });
 
     test('passes a token subject and body through unchecked', () => {
@@ -148,8 +147,7 @@ describe('CodeDelivery.email', () => {
       }));
 
       // THEN
-      expect(environment.EMAIL_SUBJECT).toEqual({ Ref: 'Subject' });
-      expect(environment.EMAIL_BODY).toEqual({ Ref: 'Body' });
+      expect(codeDeliveryOf(environment).channels[0]).toMatchObject({ subject: { Ref: 'Subject' }, body: { Ref: 'Body' } });
     });
   });
 

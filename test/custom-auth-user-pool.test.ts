@@ -339,9 +339,10 @@ describe('CustomAuthUserPool', () => {
         MAX_ATTEMPTS: '3',
         CODE_LENGTH: '6',
         CODE_VALIDITY_SECONDS: '300',
-        EMAIL_FROM: 'no-reply@example.com',
-        EMAIL_SUBJECT: 'Your sign-in code',
-        EMAIL_BODY: DEFAULT_BODY,
+        CODE_DELIVERY: JSON.stringify({
+          channels: [{ kind: 'email', from: 'no-reply@example.com', subject: 'Your sign-in code', body: DEFAULT_BODY }],
+          challenges: [0],
+        }),
       });
     });
 

@@ -12,10 +12,62 @@ export const ENV = {
   maxAttempts: 'MAX_ATTEMPTS',
   codeLength: 'CODE_LENGTH',
   codeValiditySeconds: 'CODE_VALIDITY_SECONDS',
-  emailFrom: 'EMAIL_FROM',
-  emailSubject: 'EMAIL_SUBJECT',
-  emailBody: 'EMAIL_BODY',
+  /** JSON of `CodeDeliveryConfig`. */
+  codeDelivery: 'CODE_DELIVERY',
 } as const;
+
+/** Email through the SESv2 SendEmail API. */
+export interface EmailChannelConfig {
+  readonly kind: 'email';
+  readonly from: string;
+  readonly subject: string;
+  readonly body: string;
+}
+
+/** SMS through the SNS Publish API, to a phone number (never a topic). */
+export interface SmsChannelConfig {
+  readonly kind: 'sms';
+  readonly message: string;
+  readonly senderId?: string;
+  readonly originationNumber?: string;
+}
+
+/** A user-supplied Lambda function, invoked synchronously with `CustomSenderEvent`. */
+export interface CustomChannelConfig {
+  readonly kind: 'custom';
+  readonly functionArn: string;
+  /** The user attribute that holds the destination, e.g. `email`, `phone_number`, `custom:chat_id`. */
+  readonly attribute: string;
+  /** What clients see as `deliveryMedium`. */
+  readonly medium: string;
+}
+
+export type ChannelConfig = EmailChannelConfig | SmsChannelConfig | CustomChannelConfig;
+
+/** The delivery plan: the distinct channels, and which one each challenge (1..n) uses. */
+export interface CodeDeliveryConfig {
+  readonly channels: ChannelConfig[];
+  /** `challenges[n - 1]` is the index in `channels` of challenge n's channel. */
+  readonly challenges: number[];
+}
+
+/** What a custom sender function receives. Version 1 of the contract. */
+export interface CustomSenderEvent {
+  readonly version: '1';
+  /** The unmasked destination, from the user attribute the channel names. */
+  readonly destination: string;
+  readonly destinationAttribute: string;
+  /** The one-time code: deliver it, never log it. */
+  readonly code: string;
+  readonly challengeNumber: number;
+  readonly challengeCount: number;
+  readonly userPoolId: string;
+  readonly username: string;
+  /** The user's `locale` attribute, or `clientMetadata.locale` when the client sent one. */
+  readonly locale?: string;
+  /** ClientMetadata of RespondToAuthChallenge (untrusted client input; InitiateAuth's never arrives). */
+  readonly clientMetadata: Record<string, string>;
+}
 
 /** An inclusive integer range with the default used when the prop is omitted. */
 export interface IntegerBounds {

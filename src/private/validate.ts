@@ -67,6 +67,13 @@ export function textProp(prop: string, value: string, rule: { maxLength: number;
   return value;
 }
 
+export function patternProp(prop: string, value: string, pattern: RegExp, expected: string): string {
+  if (!Token.isUnresolved(value) && !pattern.test(value)) {
+    throw new Error(`${prop} must be ${expected}, got ${JSON.stringify(value)}. Correct it or leave it out for the default.`);
+  }
+  return value;
+}
+
 /** The environment variable form of a number prop, token or not. */
 export function numberEnv(value: number): string {
   return Tokenization.stringifyNumber(value);

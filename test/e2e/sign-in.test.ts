@@ -1,8 +1,10 @@
 import { App, Stack } from 'aws-cdk-lib';
+import * as cognito_ from 'aws-cdk-lib/aws-cognito';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { CodeDelivery, CustomAuthUserPool, CustomAuthUserPoolProps } from '../../src';
 import { deployedHandlers } from '../support/bundled-handlers';
 import { AuthResult, CognitoError, CognitoSimulator } from '../support/cognito-simulator';
-import { LocalSes } from '../support/local-ses';
+import { LocalAws } from '../support/local-aws';
 
 /**
  * End to end, offline: the handlers as shipped (the bundled assets in the synthesized cloud
@@ -10,10 +12,22 @@ import { LocalSes } from '../support/local-ses';
  * loop, with their real SES calls answered by a local endpoint.
  */
 
-const ALICE = { username: 'alice@example.com', password: 'Correct-horse-9!', attributes: { sub: 'a1', email: 'alice@example.com', email_verified: 'true' } };
+const ALICE = {
+  username: 'alice@example.com',
+  password: 'Correct-horse-9!',
+  attributes: {
+    'sub': 'a1',
+    'email': 'alice@example.com',
+    'email_verified': 'true',
+    'phone_number': '+447700900123',
+    'phone_number_verified': 'true',
+    'custom:chat_id': 'alice-chat-42',
+    'locale': 'en-GB',
+  },
+};
 const PUBLIC_KEYS = ['USERNAME', 'attemptsRemaining', 'challengeCount', 'challengeNumber', 'codeLength', 'deliveryMedium', 'destination'];
 
-let ses: LocalSes;
+let localAws: LocalAws;
 const logged: string[] = [];
 const sink = {
   info: (...args: unknown[]) => void logged.push(args.join(' ')),
@@ -24,19 +38,20 @@ const sink = {
 };
 
 beforeAll(async () => {
-  ses = await LocalSes.start();
+  localAws = await LocalAws.start();
 });
-afterAll(() => ses.stop());
-beforeEach(() => ses.reset());
+afterAll(() => localAws.stop());
+beforeEach(() => localAws.reset());
 
-function cognitoWith(props: Partial<CustomAuthUserPoolProps>): CognitoSimulator {
+function cognitoWith(props: Partial<CustomAuthUserPoolProps>, build?: (stack: Stack) => Partial<CustomAuthUserPoolProps>): CognitoSimulator {
   const app = new App();
   const stack = new Stack(app, 'SignIn', { env: { account: '123456789012', region: 'us-east-1' } });
   const pool = new CustomAuthUserPool(stack, 'Auth', {
     delivery: CodeDelivery.email({ fromAddress: 'Example <no-reply@example.com>' }),
     ...props,
+    ...build?.(stack),
   });
-  return new CognitoSimulator(deployedHandlers(pool, ses.environment, sink), [ALICE]);
+  return new CognitoSimulator(deployedHandlers(pool, localAws.environment, sink), [ALICE]);
 }
 
 async function answerWith(cognito: CognitoSimulator, step: AuthResult, answer: string): Promise<AuthResult> {
@@ -66,9 +81,9 @@ describe('sign-in through the bundled handlers', () => {
       attemptsRemaining: '3',
       codeLength: '6',
     });
-    expect(ses.received).toHaveLength(1);
-    expect(ses.received[0]).toMatchObject({ from: 'Example <no-reply@example.com>', to: ['alice@example.com'], subject: 'Your sign-in code' });
-    const code = ses.lastCodeSentTo('alice@example.com');
+    expect(localAws.received).toHaveLength(1);
+    expect(localAws.received[0]).toMatchObject({ from: 'Example <no-reply@example.com>', to: ['alice@example.com'], subject: 'Your sign-in code' });
+    const code = localAws.lastCodeSentTo('alice@example.com');
     expect(JSON.stringify(challenge)).not.toContain(code);
 
     const result = await answerWith(cognito, challenge, code);
@@ -82,19 +97,19 @@ describe('sign-in through the bundled handlers', () => {
     // WHEN
     const passwordStep = await cognito.initiateAuth('CUSTOM_AUTH', { USERNAME: 'alice@example.com', CHALLENGE_NAME: 'SRP_A', SRP_A: 'abc' });
     expect(passwordStep.ChallengeName).toBe('PASSWORD_VERIFIER');
-    expect(ses.received).toHaveLength(0);
+    expect(localAws.received).toHaveLength(0);
     let step = await cognito.respondToAuthChallenge('PASSWORD_VERIFIER', passwordStep.Session!, { USERNAME: 'alice@example.com', PASSWORD: ALICE.password });
     const codes: string[] = [];
     for (const challengeNumber of ['1', '2', '3']) {
       expect(step.ChallengeName).toBe('CUSTOM_CHALLENGE');
       expect(step.ChallengeParameters).toMatchObject({ challengeNumber, challengeCount: '3', attemptsRemaining: '3' });
-      codes.push(ses.lastCodeSentTo('alice@example.com'));
+      codes.push(localAws.lastCodeSentTo('alice@example.com'));
       step = await answerWith(cognito, step, codes[codes.length - 1]);
     }
 
     // THEN
     expect(step.AuthenticationResult).toBeDefined();
-    expect(ses.received).toHaveLength(3);
+    expect(localAws.received).toHaveLength(3);
     expect(new Set(codes).size).toBe(3);
   });
 
@@ -102,7 +117,7 @@ describe('sign-in through the bundled handlers', () => {
     // GIVEN
     const cognito = cognitoWith({});
     const first = await cognito.initiateAuth('CUSTOM_AUTH', { USERNAME: 'alice@example.com' });
-    const code = ses.lastCodeSentTo('alice@example.com');
+    const code = localAws.lastCodeSentTo('alice@example.com');
 
     // WHEN
     const retry = await answerWith(cognito, first, wrongCodeFor(code));
@@ -110,7 +125,7 @@ describe('sign-in through the bundled handlers', () => {
     // THEN
     expect(retry.ChallengeName).toBe('CUSTOM_CHALLENGE');
     expect(retry.ChallengeParameters).toMatchObject({ challengeNumber: '1', attemptsRemaining: '2' });
-    expect(ses.received).toHaveLength(1);
+    expect(localAws.received).toHaveLength(1);
     const result = await answerWith(cognito, retry, code);
     expect(result.AuthenticationResult).toBeDefined();
   });
@@ -119,7 +134,7 @@ describe('sign-in through the bundled handlers', () => {
     // GIVEN
     const cognito = cognitoWith({ maxAttempts: 3 });
     let step = await cognito.initiateAuth('CUSTOM_AUTH', { USERNAME: 'alice@example.com' });
-    const code = ses.lastCodeSentTo('alice@example.com');
+    const code = localAws.lastCodeSentTo('alice@example.com');
 
     // WHEN
     step = await answerWith(cognito, step, wrongCodeFor(code));
@@ -129,14 +144,14 @@ describe('sign-in through the bundled handlers', () => {
     // THEN
     await expect(third).rejects.toThrow(new CognitoError('NotAuthorizedException', 'Incorrect username or password.'));
     await expect(answerWith(cognito, step, code)).rejects.toThrow(/NotAuthorizedException: Invalid session/);
-    expect(ses.received).toHaveLength(1);
+    expect(localAws.received).toHaveLength(1);
   });
 
   test('an unknown user sees the same challenge as a known one, gets no email, and cannot pass', async () => {
     // GIVEN
     const cognito = cognitoWith({});
     const known = await cognito.initiateAuth('CUSTOM_AUTH', { USERNAME: 'alice@example.com' });
-    ses.reset();
+    localAws.reset();
 
     // WHEN
     const unknown = await cognito.initiateAuth('CUSTOM_AUTH', { USERNAME: 'mallory@example.org' });
@@ -146,7 +161,7 @@ describe('sign-in through the bundled handlers', () => {
     expect(Object.keys(unknown.ChallengeParameters!).sort()).toEqual(PUBLIC_KEYS);
     expect(Object.keys(known.ChallengeParameters!).sort()).toEqual(PUBLIC_KEYS);
     expect(unknown.ChallengeParameters).toMatchObject({ ...known.ChallengeParameters, USERNAME: 'mallory@example.org', destination: 'm***@e***.org' });
-    expect(ses.received).toHaveLength(0);
+    expect(localAws.received).toHaveLength(0);
     let step = unknown;
     step = await answerWith(cognito, step, '123456');
     expect(step.ChallengeParameters).toMatchObject({ attemptsRemaining: '2' });
@@ -163,7 +178,7 @@ describe('sign-in through the bundled handlers', () => {
 
     // THEN
     await expect(start).rejects.toThrow('NotAuthorizedException: Incorrect username or password.');
-    expect(ses.received).toHaveLength(0);
+    expect(localAws.received).toHaveLength(0);
   });
 
   test('password first with a wrong password: fails before any code is sent', async () => {
@@ -173,7 +188,68 @@ describe('sign-in through the bundled handlers', () => {
     const result = cognito.respondToAuthChallenge('PASSWORD_VERIFIER', passwordStep.Session!, { USERNAME: 'alice@example.com', PASSWORD: 'wrong' });
 
     await expect(result).rejects.toThrow('Incorrect username or password.');
-    expect(ses.received).toHaveLength(0);
+    expect(localAws.received).toHaveLength(0);
+  });
+
+  test('email, then SMS: challenge 1 by email, challenge 2 by SMS, then tokens', async () => {
+    // GIVEN
+    const cognito = cognitoWith({
+      challengeCount: 2,
+      challengeDeliveries: [CodeDelivery.email({ fromAddress: 'no-reply@example.com' }), CodeDelivery.sms({ senderId: 'Example' })],
+    });
+
+    // WHEN
+    const first = await cognito.initiateAuth('CUSTOM_AUTH', { USERNAME: 'alice@example.com' });
+    expect(first.ChallengeParameters).toMatchObject({ deliveryMedium: 'EMAIL', destination: 'a***@e***.com', challengeNumber: '1' });
+    const second = await answerWith(cognito, first, localAws.lastCodeSentTo('alice@example.com'));
+    expect(second.ChallengeParameters).toMatchObject({ deliveryMedium: 'SMS', destination: '+******0123', challengeNumber: '2' });
+    const result = await answerWith(cognito, second, localAws.lastCodeSentTo('+447700900123'));
+
+    // THEN
+    expect(result.AuthenticationResult).toBeDefined();
+    expect(localAws.received.map((message) => [message.channel, message.to])).toEqual([['email', ['alice@example.com']], ['sms', ['+447700900123']]]);
+    expect(localAws.received[1].attributes).toEqual({ 'AWS.SNS.SMS.SMSType': 'Transactional', 'AWS.SNS.SMS.SenderID': 'Example' });
+  });
+
+  test('a custom sender receives the destination, the code and the context, and the code signs the user in', async () => {
+    // GIVEN
+    const cognito = cognitoWith({ customAttributes: { chat_id: new cognito_.StringAttribute({ mutable: true }) } }, (stack) => ({
+      delivery: CodeDelivery.customSender(lambda.Function.fromFunctionArn(stack, 'Sender', 'arn:aws:lambda:us-east-1:123456789012:function:chat-sender'),
+        { destinationAttribute: 'custom:chat_id', deliveryMedium: 'CHAT' }),
+    }));
+
+    // WHEN
+    const challenge = await cognito.initiateAuth('CUSTOM_AUTH', { USERNAME: 'alice@example.com' });
+    const result = await answerWith(cognito, challenge, localAws.lastCodeSentTo('alice-chat-42'));
+
+    // THEN
+    expect(challenge.ChallengeParameters).toMatchObject({ deliveryMedium: 'CHAT', destination: 'a***' });
+    expect(result.AuthenticationResult).toBeDefined();
+    expect(localAws.received).toHaveLength(1);
+    expect(localAws.received[0].attributes).toEqual({
+      version: '1',
+      destination: 'alice-chat-42',
+      destinationAttribute: 'custom:chat_id',
+      code: expect.stringMatching(/^\d{6}$/),
+      challengeNumber: 1,
+      challengeCount: 1,
+      userPoolId: 'us-east-1_SIMULATED',
+      username: 'alice@example.com',
+      locale: 'en-GB',
+      clientMetadata: {},
+    });
+  });
+
+  test('a custom sender that fails ends the sign-in with a generic error, and is not invoked again', async () => {
+    const cognito = cognitoWith({}, (stack) => ({
+      delivery: CodeDelivery.customSender(lambda.Function.fromFunctionArn(stack, 'Sender', 'arn:aws:lambda:us-east-1:123456789012:function:sender')),
+    }));
+    localAws.customSenderFails = true;
+
+    await expect(cognito.initiateAuth('CUSTOM_AUTH', { USERNAME: 'alice@example.com' }))
+      .rejects.toThrow('UserLambdaValidationException: CreateAuthChallenge failed with error Sign-in could not continue.');
+    expect(localAws.requests).toEqual(['custom']);
+    expect(localAws.received).toHaveLength(0);
   });
 
   test('the handlers logged nothing secret across the whole suite', () => {
