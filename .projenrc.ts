@@ -33,6 +33,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   devDeps: [
     'aws4@^1.13.2',
+    'dynalite@^4',
     '@types/aws4@^1.11.6',
     '@types/aws-lambda@^8',
   ],

@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   const user = { username: 'alice@example.com', password: 'Correct-horse-9!', attributes: { sub: 'a1', email: 'alice@example.com', email_verified: 'true' } };
   const quietLogs = { info: () => undefined, error: console.error, warn: console.warn, log: () => undefined, debug: () => undefined };
   let round = 0;
-  const cognito = new CognitoSimulator(deployedHandlers(auth, localAws.environment, quietLogs), [user], (trigger, _request, response) => {
+  const cognito = new CognitoSimulator(await deployedHandlers(auth, localAws, quietLogs), [user], (trigger, _request, response) => {
     if (trigger === 'define') {
       const next = response.issueTokens ? 'issue tokens' : response.failAuthentication ? 'fail' : response.challengeName;
       console.log(`    Define  -> ${next}`);

@@ -1,6 +1,8 @@
+import type { BudgetConfig } from './budget';
 import { logEvent } from './log';
 import {
-  CHALLENGE_COUNT, ChannelConfig, CODE_LENGTH, CODE_PLACEHOLDER, CODE_VALIDITY_SECONDS, CodeDeliveryConfig, ENV, IntegerBounds,
+  BUDGET_MAX_CODES, BUDGET_MAX_WRONG_ANSWERS, BUDGET_WINDOW_SECONDS, CHALLENGE_COUNT, ChannelConfig,
+  CODE_LENGTH, CODE_PLACEHOLDER, CODE_VALIDITY_SECONDS, CodeDeliveryConfig, ENV, IntegerBounds,
   MAX_ATTEMPTS,
 } from '../src/private/handler-contract';
 
@@ -18,6 +20,8 @@ export interface CodeConfig extends ChallengeConfig {
   readonly codeLength: number;
   readonly codeValiditySeconds: number;
   readonly delivery: CodeDeliveryConfig;
+  /** Absent when the construct turned the cross-session budget off. */
+  readonly budget?: BudgetConfig;
 }
 
 /** Thrown for a missing or malformed variable; the message names the variable, never a value. */
@@ -89,6 +93,22 @@ export function readChallengeConfig(env: Env): ChallengeConfig {
   };
 }
 
+function readBudget(env: Env): BudgetConfig | undefined {
+  const tableName = env[ENV.budgetTable];
+  if (tableName === undefined) {
+    return undefined;
+  }
+  if (!/^[\w.-]{3,255}$/.test(tableName)) {
+    throw new ConfigError(`${ENV.budgetTable} must be a DynamoDB table name`);
+  }
+  return {
+    tableName,
+    windowSeconds: readInteger(env, ENV.budgetWindowSeconds, BUDGET_WINDOW_SECONDS),
+    maxCodes: readInteger(env, ENV.budgetMaxCodes, BUDGET_MAX_CODES),
+    maxWrongAnswers: readInteger(env, ENV.budgetMaxWrongAnswers, BUDGET_MAX_WRONG_ANSWERS),
+  };
+}
+
 export function readCodeConfig(env: Env): CodeConfig {
   const challengeConfig = readChallengeConfig(env);
   return {
@@ -96,6 +116,7 @@ export function readCodeConfig(env: Env): CodeConfig {
     codeLength: readInteger(env, ENV.codeLength, CODE_LENGTH),
     codeValiditySeconds: readInteger(env, ENV.codeValiditySeconds, CODE_VALIDITY_SECONDS),
     delivery: readDelivery(env, challengeConfig.challengeCount),
+    budget: readBudget(env),
   };
 }
 

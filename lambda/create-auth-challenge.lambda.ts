@@ -1,4 +1,5 @@
 import type { CreateAuthChallengeTriggerEvent } from 'aws-lambda';
+import { takeFromBudget } from './budget';
 import { encodeMetadata, generateCode, issueCode, toPrivateParameters } from './codes';
 import { loadConfig, readCodeConfig } from './config';
 import { deliver, destinationFor, imitateDelivery, maskedDestinationFor, mediumOf } from './delivery';
@@ -40,8 +41,23 @@ export const handler = async (event: CreateAuthChallengeTriggerEvent): Promise<C
   const username = typeof event.userName === 'string' ? event.userName : '';
 
   const now = Date.now();
-  let issued = progress.pendingCode;
-  if (issued === undefined || issued.expiresAt < now) {
+  const pending = progress.pendingCode;
+  const needsNewCode = pending === undefined || pending.expiresAt < now;
+  // Across sessions: the wrong answer that led here, and the code about to be sent, each take a unit
+  // of this user's budget; an unknown username has a budget too, so both look the same when it is spent.
+  if (config.budget) {
+    try {
+      const withinBudget = (wrongAnswers === 0 || await takeFromBudget(config.budget, username, 'wrongAnswers', now))
+        && (!needsNewCode || await takeFromBudget(config.budget, username, 'codes', now));
+      if (!withinBudget) {
+        return failClosed('budget spent');
+      }
+    } catch (error) {
+      return failClosed(`budget unavailable: ${(error as Error)?.name ?? 'unknown error'}`);
+    }
+  }
+  let issued = pending;
+  if (issued === undefined || needsNewCode) {
     const code = generateCode(config.codeLength);
     issued = issueCode(code, challengeNumber, now + config.codeValiditySeconds * 1000);
     const clientMetadata = request.clientMetadata ?? {};
@@ -58,7 +74,7 @@ export const handler = async (event: CreateAuthChallengeTriggerEvent): Promise<C
       return failClosed(`delivery failed: ${(error as Error)?.name ?? 'unknown error'}`);
     }
   }
-  logEvent('info', { trigger: 'create', outcome: issued === progress.pendingCode ? 'code reused' : 'code issued', challengeNumber, wrongAnswers });
+  logEvent('info', { trigger: 'create', outcome: needsNewCode ? 'code issued' : 'code reused', challengeNumber, wrongAnswers });
 
   event.response = {
     publicChallengeParameters: {

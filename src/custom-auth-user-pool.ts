@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -8,7 +9,8 @@ import { CodeDelivery } from './code-delivery';
 import { CreateAuthChallengeFunction } from './private/create-auth-challenge-function';
 import { DefineAuthChallengeFunction } from './private/define-auth-challenge-function';
 import {
-  CHALLENGE_COUNT, CODE_LENGTH, CODE_VALIDITY_SECONDS, ENV, IntegerBounds, MAX_ATTEMPTS,
+  BUDGET_MAX_CODES, BUDGET_MAX_WRONG_ANSWERS, BUDGET_WINDOW_SECONDS, CHALLENGE_COUNT,
+  CODE_LENGTH, CODE_VALIDITY_SECONDS, ENV, IntegerBounds, MAX_ATTEMPTS,
 } from './private/handler-contract';
 import { integerProp, minutesProp, numberEnv, secondsProp } from './private/validate';
 import { VerifyAuthChallengeFunction } from './private/verify-auth-challenge-function';
@@ -150,11 +152,53 @@ export interface CustomAuthUserPoolProps {
   readonly oAuth?: cognito.OAuthSettings;
 
   /**
+   * Per-user limits on codes sent and wrong answers across sign-ins, in a time window.
+   *
+   * @default - on: 10 codes and 10 wrong answers per user per hour
+   */
+  readonly crossSessionLimits?: CrossSessionLimits;
+
+  /**
    * How long the three functions' logs are kept.
    *
    * @default logs.RetentionDays.THREE_MONTHS
    */
   readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * Per-user limits across sign-in sessions. Cognito's lockout does not apply to custom challenges, and
+ * each new sign-in brings a new code: without these a user (or an attacker) can request codes and
+ * guess without end. Counted in a DynamoDB table the construct creates.
+ */
+export interface CrossSessionLimits {
+  /**
+   * Keep the limits. Turning them off leaves only the per-sign-in `maxAttempts`.
+   *
+   * @default true
+   */
+  readonly enabled?: boolean;
+
+  /**
+   * The fixed window the counts apply to, from 1 minute to 1 day.
+   *
+   * @default Duration.hours(1)
+   */
+  readonly window?: Duration;
+
+  /**
+   * Codes sent to one user per window; past it, a sign-in fails before anything is sent.
+   *
+   * @default 10
+   */
+  readonly maxCodes?: number;
+
+  /**
+   * Wrong answers from one user per window; past it, a sign-in fails at the next challenge.
+   *
+   * @default 10
+   */
+  readonly maxWrongAnswers?: number;
 }
 
 /** One trigger function with the log group and the role it alone uses. */
@@ -183,6 +227,8 @@ export class CustomAuthUserPool extends Construct {
   public readonly createAuthChallengeFunction: lambda.IFunction;
   /** The Verify Auth Challenge Response trigger. */
   public readonly verifyAuthChallengeFunction: lambda.IFunction;
+  /** The table of per-user counts for `crossSessionLimits`, if they are on. */
+  public readonly limitsTable?: dynamodb.ITable;
 
   public constructor(scope: Construct, id: string, props: CustomAuthUserPoolProps) {
     super(scope, id);
@@ -249,6 +295,7 @@ export class CustomAuthUserPool extends Construct {
       timeout: Duration.seconds(3),
       environment: {},
     });
+    this.limitsTable = this.addCrossSessionLimits(props.crossSessionLimits ?? {}, create);
     const delivery = this.bindDeliveries(props, challengeCount, create);
     create.addEnvironment(ENV.codeDelivery, Stack.of(this).toJsonString(delivery.config));
     const usesEmail = delivery.attributes.has('email');
@@ -301,6 +348,29 @@ export class CustomAuthUserPool extends Construct {
     this.defineAuthChallengeFunction = define;
     this.createAuthChallengeFunction = create;
     this.verifyAuthChallengeFunction = verify;
+  }
+
+  /** The counts table, which only Create may update (one action), and its settings for Create. */
+  private addCrossSessionLimits(limits: CrossSessionLimits, create: lambda.Function): dynamodb.ITable | undefined {
+    if (limits.enabled === false) {
+      return undefined;
+    }
+    const table = new dynamodb.Table(this, 'LimitsTable', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: 'expiresAt',
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      // Counters that expire within two windows: nothing to restore, nothing to keep.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // The table itself only: no index ARNs, no other action.
+    iam.Grant.addToPrincipal({ grantee: create, actions: ['dynamodb:UpdateItem'], resourceArns: [table.tableArn] });
+    create.addEnvironment(ENV.budgetTable, table.tableName);
+    create.addEnvironment(ENV.budgetWindowSeconds, numberEnv(secondsProp('crossSessionLimits.window', limits.window, BUDGET_WINDOW_SECONDS)));
+    create.addEnvironment(ENV.budgetMaxCodes, numberEnv(integerProp('crossSessionLimits.maxCodes', limits.maxCodes, BUDGET_MAX_CODES)));
+    create.addEnvironment(ENV.budgetMaxWrongAnswers,
+      numberEnv(integerProp('crossSessionLimits.maxWrongAnswers', limits.maxWrongAnswers, BUDGET_MAX_WRONG_ANSWERS)));
+    return table;
   }
 
   /**

@@ -328,9 +328,10 @@ describe('CustomAuthUserPool', () => {
       expect(environment).toEqual({ CHALLENGE_COUNT: '1', PASSWORD_FIRST: 'false', MAX_ATTEMPTS: '3' });
     });
 
-    test('the create function gets the challenge, code and email settings', () => {
+    test('the create function gets the challenge, code, email and limits settings', () => {
       // GIVEN / WHEN
-      const environment = environmentOf('create');
+      const { stack, auth, template } = stackWith();
+      const environment = propertiesOf(template, triggerIds(stack, auth).create).Environment.Variables;
 
       // THEN
       expect(environment).toEqual({
@@ -343,6 +344,10 @@ describe('CustomAuthUserPool', () => {
           channels: [{ kind: 'email', from: 'no-reply@example.com', subject: 'Your sign-in code', body: DEFAULT_BODY }],
           challenges: [0],
         }),
+        BUDGET_TABLE: { Ref: stack.resolve((auth.limitsTable!.node.defaultChild as CfnElement).logicalId) },
+        BUDGET_WINDOW_SECONDS: '3600',
+        BUDGET_MAX_CODES: '10',
+        BUDGET_MAX_WRONG_ANSWERS: '10',
       });
     });
 
@@ -411,7 +416,7 @@ describe('CustomAuthUserPool', () => {
       }
     });
 
-    test('each function may write only to its own log group, and only the create function may send email', () => {
+    test('each function may write only to its own log group; only the create function may send email and count', () => {
       // GIVEN / WHEN
       const { stack, auth, template } = stackWith();
 
@@ -436,7 +441,12 @@ describe('CustomAuthUserPool', () => {
           Effect: 'Allow',
           Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ses:us-east-1:123456789012:identity/example.com']] },
         };
-        expect(attached[0].Properties.PolicyDocument.Statement).toEqual(trigger === 'create' ? [writeLogs, email] : [writeLogs]);
+        const count = {
+          Action: 'dynamodb:UpdateItem',
+          Effect: 'Allow',
+          Resource: { 'Fn::GetAtt': [stack.resolve((auth.limitsTable!.node.defaultChild as CfnElement).logicalId), 'Arn'] },
+        };
+        expect(attached[0].Properties.PolicyDocument.Statement).toEqual(trigger === 'create' ? [writeLogs, count, email] : [writeLogs]);
       }
     });
 

@@ -14,6 +14,11 @@ export const ENV = {
   codeValiditySeconds: 'CODE_VALIDITY_SECONDS',
   /** JSON of `CodeDeliveryConfig`. */
   codeDelivery: 'CODE_DELIVERY',
+  /** The cross-session budget's DynamoDB table; absent when the budget is off. */
+  budgetTable: 'BUDGET_TABLE',
+  budgetWindowSeconds: 'BUDGET_WINDOW_SECONDS',
+  budgetMaxCodes: 'BUDGET_MAX_CODES',
+  budgetMaxWrongAnswers: 'BUDGET_MAX_WRONG_ANSWERS',
 } as const;
 
 /** Email through the SESv2 SendEmail API. */
@@ -87,6 +92,15 @@ export const CODE_LENGTH: IntegerBounds = { min: 6, max: 10, default: 6 };
 
 /** Absolute lifetime of one code in seconds, across retries of the same challenge. */
 export const CODE_VALIDITY_SECONDS: IntegerBounds = { min: 60, max: 3600, default: 300 };
+
+/** The cross-session budget's window, in seconds: one minute to one day. */
+export const BUDGET_WINDOW_SECONDS: IntegerBounds = { min: 60, max: 86400, default: 3600 };
+
+/** Codes sent per user per window. */
+export const BUDGET_MAX_CODES: IntegerBounds = { min: 1, max: 1000, default: 10 };
+
+/** Wrong answers per user per window. */
+export const BUDGET_MAX_WRONG_ANSWERS: IntegerBounds = { min: 1, max: 1000, default: 10 };
 
 /** The placeholder a message template must contain; the handler replaces it with the code. */
 export const CODE_PLACEHOLDER = '{####}';

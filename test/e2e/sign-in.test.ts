@@ -43,7 +43,10 @@ beforeAll(async () => {
 afterAll(() => localAws.stop());
 beforeEach(() => localAws.reset());
 
-function cognitoWith(props: Partial<CustomAuthUserPoolProps>, build?: (stack: Stack) => Partial<CustomAuthUserPoolProps>): CognitoSimulator {
+async function cognitoWith(
+  props: Partial<CustomAuthUserPoolProps>,
+  build?: (stack: Stack) => Partial<CustomAuthUserPoolProps>,
+): Promise<CognitoSimulator> {
   const app = new App();
   const stack = new Stack(app, 'SignIn', { env: { account: '123456789012', region: 'us-east-1' } });
   const pool = new CustomAuthUserPool(stack, 'Auth', {
@@ -51,7 +54,7 @@ function cognitoWith(props: Partial<CustomAuthUserPoolProps>, build?: (stack: St
     ...props,
     ...build?.(stack),
   });
-  return new CognitoSimulator(deployedHandlers(pool, localAws.environment, sink), [ALICE]);
+  return new CognitoSimulator(await deployedHandlers(pool, localAws, sink), [ALICE]);
 }
 
 async function answerWith(cognito: CognitoSimulator, step: AuthResult, answer: string): Promise<AuthResult> {
@@ -65,7 +68,7 @@ function wrongCodeFor(code: string): string {
 describe('sign-in through the bundled handlers', () => {
   test('passwordless with one challenge: one email, then tokens', async () => {
     // GIVEN
-    const cognito = cognitoWith({});
+    const cognito = await cognitoWith({});
 
     // WHEN
     const challenge = await cognito.initiateAuth('CUSTOM_AUTH', { USERNAME: 'alice@example.com' });
@@ -92,7 +95,7 @@ describe('sign-in through the bundled handlers', () => {
 
   test('password first with three challenges: password, then three distinct codes, then tokens', async () => {
     // GIVEN
-    const cognito = cognitoWith({ passwordFirst: true, challengeCount: 3 });
+    const cognito = await cognitoWith({ passwordFirst: true, challengeCount: 3 });
 
     // WHEN
     const passwordStep = await cognito.initiateAuth('CUSTOM_AUTH', { USERNAME: 'alice@example.com', CHALLENGE_NAME: 'SRP_A', SRP_A: 'abc' });
@@ -115,7 +118,7 @@ describe('sign-in through the bundled handlers', () => {
 
   test('a wrong answer, then the right one: the same code, no second email', async () => {
     // GIVEN
-    const cognito = cognitoWith({});
+    const cognito = await cognitoWith({});
     const first = await cognito.initiateAuth('CUSTOM_AUTH', { USERNAME: 'alice@example.com' });
     const code = localAws.lastCodeSentTo('alice@example.com');
 
@@ -132,7 +135,7 @@ describe('sign-in through the bundled handlers', () => {
 
   test('maxAttempts wrong answers fail the sign-in, and the right code is then of no use', async () => {
     // GIVEN
-    const cognito = cognitoWith({ maxAttempts: 3 });
+    const cognito = await cognitoWith({ maxAttempts: 3 });
     let step = await cognito.initiateAuth('CUSTOM_AUTH', { USERNAME: 'alice@example.com' });
     const code = localAws.lastCodeSentTo('alice@example.com');
 
@@ -149,7 +152,7 @@ describe('sign-in through the bundled handlers', () => {
 
   test('an unknown user sees the same challenge as a known one, gets no email, and cannot pass', async () => {
     // GIVEN
-    const cognito = cognitoWith({});
+    const cognito = await cognitoWith({});
     const known = await cognito.initiateAuth('CUSTOM_AUTH', { USERNAME: 'alice@example.com' });
     localAws.reset();
 
@@ -171,7 +174,7 @@ describe('sign-in through the bundled handlers', () => {
 
   test('password first, started without SRP_A: fails before any code is sent', async () => {
     // GIVEN
-    const cognito = cognitoWith({ passwordFirst: true, challengeCount: 3 });
+    const cognito = await cognitoWith({ passwordFirst: true, challengeCount: 3 });
 
     // WHEN
     const start = cognito.initiateAuth('CUSTOM_AUTH', { USERNAME: 'alice@example.com' });
@@ -182,7 +185,7 @@ describe('sign-in through the bundled handlers', () => {
   });
 
   test('password first with a wrong password: fails before any code is sent', async () => {
-    const cognito = cognitoWith({ passwordFirst: true });
+    const cognito = await cognitoWith({ passwordFirst: true });
     const passwordStep = await cognito.initiateAuth('CUSTOM_AUTH', { USERNAME: 'alice@example.com', CHALLENGE_NAME: 'SRP_A', SRP_A: 'abc' });
 
     const result = cognito.respondToAuthChallenge('PASSWORD_VERIFIER', passwordStep.Session!, { USERNAME: 'alice@example.com', PASSWORD: 'wrong' });
@@ -193,7 +196,7 @@ describe('sign-in through the bundled handlers', () => {
 
   test('email, then SMS: challenge 1 by email, challenge 2 by SMS, then tokens', async () => {
     // GIVEN
-    const cognito = cognitoWith({
+    const cognito = await cognitoWith({
       challengeCount: 2,
       challengeDeliveries: [CodeDelivery.email({ fromAddress: 'no-reply@example.com' }), CodeDelivery.sms({ senderId: 'Example' })],
     });
@@ -213,7 +216,7 @@ describe('sign-in through the bundled handlers', () => {
 
   test('a custom sender receives the destination, the code and the context, and the code signs the user in', async () => {
     // GIVEN
-    const cognito = cognitoWith({ customAttributes: { chat_id: new cognito_.StringAttribute({ mutable: true }) } }, (stack) => ({
+    const cognito = await cognitoWith({ customAttributes: { chat_id: new cognito_.StringAttribute({ mutable: true }) } }, (stack) => ({
       delivery: CodeDelivery.customSender(lambda.Function.fromFunctionArn(stack, 'Sender', 'arn:aws:lambda:us-east-1:123456789012:function:chat-sender'),
         { destinationAttribute: 'custom:chat_id', deliveryMedium: 'CHAT' }),
     }));
@@ -241,7 +244,7 @@ describe('sign-in through the bundled handlers', () => {
   });
 
   test('a custom sender that fails ends the sign-in with a generic error, and is not invoked again', async () => {
-    const cognito = cognitoWith({}, (stack) => ({
+    const cognito = await cognitoWith({}, (stack) => ({
       delivery: CodeDelivery.customSender(lambda.Function.fromFunctionArn(stack, 'Sender', 'arn:aws:lambda:us-east-1:123456789012:function:sender')),
     }));
     localAws.customSenderFails = true;

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { runInThisContext } from 'node:vm';
-import { Stack } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type { LocalAws } from './local-aws';
 import { CustomAuthUserPool } from '../../src';
 
 /** A Lambda handler as Cognito calls it. */
@@ -41,29 +42,26 @@ export function loadBundledHandler(file: string, env: Record<string, string>, si
 
 /**
  * The three handlers of a synthesized `CustomAuthUserPool`, as they would deploy: each function's
- * asset from the cloud assembly, with the environment variables from the synthesized template,
- * plus `extraEnv` (the Lambda runtime's own variables: region, credentials, endpoints).
+ * asset from the cloud assembly, with the environment variables from the synthesized template, plus
+ * the Lambda runtime's own variables pointed at `local` (region, credentials, endpoints). The
+ * cross-session limits table, a reference in the template, becomes a fresh table in local DynamoDB.
  */
-export function deployedHandlers(
-  pool: CustomAuthUserPool,
-  extraEnv: Record<string, string> = {},
-  sink: LogSink = console,
-): TriggerHandlers {
+export async function deployedHandlers(pool: CustomAuthUserPool, local: LocalAws, sink: LogSink = console): Promise<TriggerHandlers> {
   const stack = Stack.of(pool);
-  const assembly = stack.node.root instanceof Stack ? undefined : (stack.node.root as any).synth();
-  if (!assembly) {
-    throw new Error('the stack must belong to an App');
-  }
+  const assembly = (stack.node.root as App).synth();
   const template = assembly.getStackArtifact(stack.artifactId).template;
   const assetManifest = JSON.parse(readFileSync(path.join(assembly.directory, `${stack.artifactId}.assets.json`), 'utf8'));
+  const limitsTable = pool.limitsTable ? await local.dynamodb.createLimitsTable() : undefined;
   const load = (fn: lambda.IFunction): TriggerHandler => {
     const logicalId = stack.getLogicalId((fn as lambda.Function).node.defaultChild as lambda.CfnFunction);
     const resource = template.Resources[logicalId];
     // The default synthesizer names the S3 object <hash>.zip; the asset manifest says where <hash> is staged.
     const assetHash = String(resource.Properties.Code.S3Key).replace(/\.zip$/, '');
     const assetDir = path.join(assembly.directory, assetManifest.files[assetHash].source.path);
-    const env = { ...resource.Properties.Environment?.Variables, ...extraEnv };
-    return loadBundledHandler(path.join(assetDir, 'index.js'), env, sink);
+    const variables: Record<string, unknown> = resource.Properties.Environment?.Variables ?? {};
+    const env = Object.fromEntries(Object.entries(variables).map(([name, value]) =>
+      [name, name === 'BUDGET_TABLE' && limitsTable ? limitsTable : String(value)]));
+    return loadBundledHandler(path.join(assetDir, 'index.js'), { ...env, ...local.environment }, sink);
   };
   return {
     define: load(pool.defineAuthChallengeFunction),

@@ -1,5 +1,6 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { LocalDynamoDb } from './local-dynamodb';
 
 /** One message as an AWS API received it: SESv2 SendEmail, SNS Publish, or a Lambda Invoke of a custom sender. */
 export interface ReceivedMessage {
@@ -25,11 +26,14 @@ export class LocalAws {
     await new Promise<void>((resolve) => ses.server.listen(0, '127.0.0.1', resolve));
     const { port } = ses.server.address() as AddressInfo;
     ses.endpoint = `http://127.0.0.1:${port}`;
+    ses.dynamodb = await LocalDynamoDb.start();
     Object.assign(process.env, ses.environment);
     return ses;
   }
 
   public endpoint = '';
+  /** A real DynamoDB (dynalite) for the cross-session limits table. */
+  public dynamodb!: LocalDynamoDb;
 
   /** What a handler's environment needs for its SDK calls to reach this server (as Lambda would provide). */
   public get environment(): Record<string, string> {
@@ -37,6 +41,7 @@ export class LocalAws {
       AWS_ENDPOINT_URL_SESV2: this.endpoint,
       AWS_ENDPOINT_URL_SNS: this.endpoint,
       AWS_ENDPOINT_URL_LAMBDA: this.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: this.dynamodb.endpoint,
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'AKIDLOCALTEST',
       AWS_SECRET_ACCESS_KEY: 'local-test-secret',
@@ -73,8 +78,10 @@ export class LocalAws {
     this.delayMillis = 0;
   }
 
-  public stop(): Promise<void> {
-    return new Promise((resolve, reject) => this.server.close((error) => (error ? reject(error) : resolve())));
+  public async stop(): Promise<void> {
+    await this.dynamodb.stop();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve, reject) => this.server.close((error) => (error ? reject(error) : resolve())));
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

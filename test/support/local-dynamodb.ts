@@ -1,0 +1,54 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { callAws } from '../../lambda/aws-request';
+// dynalite: a real DynamoDB implementation (on LevelDB, in memory), from npm. No types are published.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const dynalite: (options: Record<string, number>) => Server = require('dynalite');
+
+/** A local DynamoDB endpoint for the cross-session limits: the handlers' signed calls reach it through AWS_ENDPOINT_URL_DYNAMODB. */
+export class LocalDynamoDb {
+  public static async start(): Promise<LocalDynamoDb> {
+    const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return new LocalDynamoDb(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  }
+
+  private tables = 0;
+
+  private constructor(private readonly server: Server, public readonly endpoint: string) {}
+
+  /** Creates an empty table with the construct's schema (partition key `pk`) and returns its name. */
+  public async createLimitsTable(prefix = 'limits'): Promise<string> {
+    const name = `${prefix}-${++this.tables}`;
+    await this.call('CreateTable', {
+      TableName: name,
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    });
+    return name;
+  }
+
+  /** Every item of a table, as DynamoDB JSON. */
+  public async items(tableName: string): Promise<Array<Record<string, { S?: string; N?: string }>>> {
+    return JSON.parse(await this.call('Scan', { TableName: tableName })).Items;
+  }
+
+  public stop(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  private call(operation: string, body: object): Promise<string> {
+    process.env.AWS_ENDPOINT_URL_DYNAMODB = this.endpoint;
+    return callAws({
+      signingName: 'dynamodb',
+      endpointId: 'DYNAMODB',
+      host: (region) => `dynamodb.${region}.amazonaws.com`,
+      path: '/',
+      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `DynamoDB_20120810.${operation}` },
+      body: JSON.stringify(body),
+      deadlineMillis: 5000,
+      retry: false,
+    });
+  }
+}
