@@ -66,12 +66,3 @@ export async function takeFromBudget(config: BudgetConfig, username: string, cou
     throw error;
   }
 }
-
-/** Gives back a unit taken by `takeFromBudget` (a right answer is not a wrong one). */
-export async function returnToBudget(config: BudgetConfig, username: string, counter: BudgetCounter, now = Date.now()): Promise<void> {
-  await update(config, username, now, {
-    UpdateExpression: 'ADD #counter :minusOne SET expiresAt = :expiresAt',
-    ExpressionAttributeNames: { '#counter': counter },
-    ExpressionAttributeValues: { ':minusOne': { N: '-1' } },
-  });
-}

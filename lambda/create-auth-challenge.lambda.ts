@@ -46,14 +46,15 @@ export const handler = async (event: CreateAuthChallengeTriggerEvent): Promise<C
   // Across sessions: the wrong answer that led here, and the code about to be sent, each take a unit
   // of this user's budget; an unknown username has a budget too, so both look the same when it is spent.
   if (config.budget) {
+    let withinBudget: boolean;
     try {
-      const withinBudget = (wrongAnswers === 0 || await takeFromBudget(config.budget, username, 'wrongAnswers', now))
+      withinBudget = (wrongAnswers === 0 || await takeFromBudget(config.budget, username, 'wrongAnswers', now))
         && (!needsNewCode || await takeFromBudget(config.budget, username, 'codes', now));
-      if (!withinBudget) {
-        return failClosed('budget spent');
-      }
     } catch (error) {
       return failClosed(`budget unavailable: ${(error as Error)?.name ?? 'unknown error'}`);
+    }
+    if (!withinBudget) {
+      return failClosed('budget spent');
     }
   }
   let issued = pending;

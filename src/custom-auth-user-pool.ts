@@ -194,7 +194,10 @@ export interface CrossSessionLimits {
   readonly maxCodes?: number;
 
   /**
-   * Wrong answers from one user per window; past it, a sign-in fails at the next challenge.
+   * Wrong answers from one user per window that lead to another try; past it, the sign-in fails
+   * instead of offering that try. The answer that ends a sign-in (its last attempt) is bounded by
+   * `maxCodes` instead, so per window a user gets at most `maxCodes + maxWrongAnswers` answers checked.
+   * With `maxAttempts` 1 no answer leads to another try and only `maxCodes` applies.
    *
    * @default 10
    */

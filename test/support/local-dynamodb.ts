@@ -26,6 +26,10 @@ export class LocalDynamoDb {
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
       BillingMode: 'PAY_PER_REQUEST',
     });
+    // dynalite answers ResourceNotFound for a moment after CreateTable: wait until the table is ACTIVE.
+    while (JSON.parse(await this.call('DescribeTable', { TableName: name })).Table.TableStatus !== 'ACTIVE') {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
     return name;
   }
 
