@@ -1,4 +1,4 @@
-import { awscdk, javascript, JsonFile } from 'projen';
+import { awscdk, javascript, JsonFile, TaskShell } from 'projen';
 
 /** The floor of the supported aws-cdk-lib range: tests run against exactly this version. */
 const CDK_FLOOR = '2.200.0';
@@ -183,10 +183,11 @@ const typecheck = project.addTask('typecheck', {
 // Integration tests: test/integ.*.ts with @aws-cdk/integ-tests-alpha. Offline (the build), integ-runner
 // synthesizes each app and compares it with its committed snapshot; with AWS credentials,
 // `integ:deploy` deploys the apps and runs their assertions. (Type errors are typecheck's job.)
+// Offline the region is fixed (the apps are region-agnostic; a set AWS_REGION spares an IMDS probe).
 const INTEG_RUNNER = [
   'integ-runner --directory test --language typescript',
   '--app "ts-node --transpile-only --project tsconfig.dev.json {filePath}"',
-  '--parallel-regions ${AWS_REGION:-us-east-1}',
+  '--parallel-regions $AWS_REGION',
 ].join(' ');
 const integ = project.addTask('integ', {
   description: 'Verify the integration test apps against their committed snapshots (offline, no deploy)',
@@ -199,8 +200,13 @@ project.addTask('integ:update', {
   steps: [{ spawn: 'bundle' }, { exec: `${INTEG_RUNNER} --update-on-failed --dry-run` }],
 });
 project.addTask('integ:deploy', {
-  description: 'Deploy every integration test app and run its assertions (needs AWS credentials and CUSTOM_AUTH_INTEG_SENDER)',
-  steps: [{ spawn: 'bundle' }, { exec: `${INTEG_RUNNER} --force` }],
+  description: 'Deploy every integration test app in $AWS_REGION and run its assertions (needs AWS credentials and CUSTOM_AUTH_INTEG_SENDER)',
+  shell: TaskShell.bash(),
+  steps: [
+    { exec: 'test -n "$AWS_REGION" && test -n "$CUSTOM_AUTH_INTEG_SENDER" || { echo "Set AWS_REGION and CUSTOM_AUTH_INTEG_SENDER (a verified SES sender); see README" >&2; exit 1; }' },
+    { spawn: 'bundle' },
+    { exec: `${INTEG_RUNNER} --force` },
+  ],
 });
 
 project.testTask.spawn(typecheck);
@@ -221,7 +227,7 @@ project.packageTask.spawn(checkPackage);
 // One command to synthesize the example app with the CDK CLI, offline and without credentials.
 new JsonFile(project, 'examples/cdk.json', {
   obj: {
-    app: 'npx ts-node --prefer-ts-exts --project ../tsconfig.dev.json app.ts',
+    app: 'npx ts-node --transpile-only --project ../tsconfig.dev.json app.ts',
     output: 'cdk.out',
     notices: false,
     versionReporting: false,
@@ -231,10 +237,12 @@ new JsonFile(project, 'examples/cdk.json', {
 project.addTask('synth:example', {
   description: 'Synthesize examples/app.ts with the CDK CLI into examples/cdk.out (offline, no credentials)',
   env: OFFLINE_AWS_ENV,
+  shell: TaskShell.bash(),
   steps: [
     { spawn: 'bundle' },
-    { exec: 'cdk synth --quiet', cwd: 'examples' },
-    { exec: 'cdk list', cwd: 'examples' },
+    // A region of its own keeps the CLI from probing the EC2 metadata service for one.
+    { exec: 'AWS_REGION=${AWS_REGION:-us-east-1} cdk synth --quiet', cwd: 'examples' },
+    { exec: 'AWS_REGION=${AWS_REGION:-us-east-1} cdk list --app cdk.out', cwd: 'examples' },
   ],
 });
 

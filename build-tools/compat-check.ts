@@ -1,16 +1,15 @@
-// Runs inside the throwaway app that build-tools/compat-latest.sh creates, beside app.ts compiled
+// Runs inside the throwaway app that build-tools/compat-latest.sh creates, with examples/app.ts compiled
 // against the newest aws-cdk-lib: synthesizes the example and checks the resources the construct makes.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { App } from 'aws-cdk-lib';
+// In the throwaway app, examples/app.ts imports 'cdk-cognito-custom-auth' instead of '../src'.
+import { buildExampleApp } from '../examples/app';
 
-// examples/app.ts, compiled next to this file in the throwaway app.
-const { buildExampleApp }: { buildExampleApp(outdir?: string): { app: App } } = require(path.join(__dirname, 'app'));
-
-const cdkVersion: string = require('aws-cdk-lib/package.json').version;
-const constructsVersion: string = require('constructs/package.json').version;
-const library: string = require('cdk-cognito-custom-auth/package.json').version;
+const versionOf = (pkg: string): string => JSON.parse(fs.readFileSync(require.resolve(`${pkg}/package.json`), 'utf8')).version;
+const cdkVersion = versionOf('aws-cdk-lib');
+const constructsVersion = versionOf('constructs');
+const library = versionOf('cdk-cognito-custom-auth');
 const loadedFrom = path.dirname(require.resolve('aws-cdk-lib/package.json'));
 if (!loadedFrom.startsWith(process.cwd())) {
   throw new Error(`aws-cdk-lib resolved outside the throwaway app: ${loadedFrom}`);

@@ -23,15 +23,16 @@ echo "compat-latest: installing $(basename "$tarball") with aws-cdk-lib@latest a
   "$tarball" aws-cdk-lib@latest constructs@latest)
 
 # The example app as a user writes it: from the package, not from ../src.
-sed "s#from '../src'#from 'cdk-cognito-custom-auth'#" examples/app.ts > "$work/app.ts"
-grep -q "from 'cdk-cognito-custom-auth'" "$work/app.ts" || { echo "compat-latest: examples/app.ts no longer imports '../src'" >&2; exit 1; }
-cp build-tools/compat-check.ts "$work/check.ts"
+mkdir -p "$work/examples" "$work/build-tools"
+sed "s#from '../src'#from 'cdk-cognito-custom-auth'#" examples/app.ts > "$work/examples/app.ts"
+grep -q "from 'cdk-cognito-custom-auth'" "$work/examples/app.ts" || { echo "compat-latest: examples/app.ts no longer imports '../src'" >&2; exit 1; }
+cp build-tools/compat-check.ts "$work/build-tools/compat-check.ts"
 cat > "$work/tsconfig.json" <<JSON
 { "compilerOptions": { "target": "ES2022", "module": "commonjs", "strict": true, "skipLibCheck": true,
-  "esModuleInterop": true, "types": ["node"], "typeRoots": ["$root/node_modules/@types"], "outDir": "out" },
-  "files": ["app.ts", "check.ts"] }
+  "esModuleInterop": true, "types": ["node"], "typeRoots": ["$root/node_modules/@types"], "outDir": "out", "rootDir": "." },
+  "files": ["examples/app.ts", "build-tools/compat-check.ts"] }
 JSON
 echo "compat-latest: compiling examples/app.ts against them"
 (cd "$work" && node "$root/node_modules/typescript/bin/tsc" -p tsconfig.json)
 echo "compat-latest: synthesizing"
-(cd "$work" && node out/check.js)
+(cd "$work" && node out/build-tools/compat-check.js)
