@@ -6,7 +6,8 @@
  * challenge parameters that the Create Auth Challenge trigger returns (where the code went, which
  * challenge of how many, attempts left, code length) arrive in `nextStep.additionalInfo`.
  *
- * Type-checked against aws-amplify in this repository's build; copy it into your app.
+ * Type-checked against aws-amplify in this repository's build (as a browser app compiles it), and run
+ * end to end against the bundled handlers by test/e2e/clients.test.ts (passwordless). Copy it into your app.
  */
 import { Amplify } from 'aws-amplify';
 import { confirmSignIn, signIn, type ConfirmSignInOutput, type SignInOutput } from 'aws-amplify/auth';
@@ -30,9 +31,13 @@ export interface CodeChallenge {
 /** Asks the user for the code of one challenge: wire this to your UI. */
 export type AskForCode = (challenge: CodeChallenge) => Promise<string>;
 
-/** Point Amplify at the pool: the stack outputs `auth.userPool.userPoolId` and `auth.userPoolClient.userPoolClientId`. */
-export function configureAuth(userPoolId: string, userPoolClientId: string): void {
-  Amplify.configure({ Auth: { Cognito: { userPoolId, userPoolClientId } } });
+/**
+ * Point Amplify at the pool: the stack outputs `auth.userPool.userPoolId` and
+ * `auth.userPoolClient.userPoolClientId`. `userPoolEndpoint` overrides Cognito's regional endpoint
+ * (a proxy, or a local endpoint in tests).
+ */
+export function configureAuth(userPoolId: string, userPoolClientId: string, userPoolEndpoint?: string): void {
+  Amplify.configure({ Auth: { Cognito: { userPoolId, userPoolClientId, ...(userPoolEndpoint ? { userPoolEndpoint } : {}) } } });
 }
 
 /** The code challenge of a sign-in step, or undefined when the step is something else. */
