@@ -1,7 +1,12 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk, javascript, JsonFile, TaskShell } from 'projen';
 
 /** The floor of the supported aws-cdk-lib range: tests run against exactly this version. */
 const CDK_FLOOR = '2.200.0';
+/**
+ * integ-tests-alpha is released only for some aws-cdk-lib versions, and the registry has no
+ * 2.200.0-alpha.0: this is the newest release whose aws-cdk-lib peer range (^2.193.0) admits the floor.
+ */
+const INTEG_TESTS_ALPHA = '2.193.0-alpha.0';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-cognito-custom-auth',
@@ -18,6 +23,19 @@ const project = new awscdk.AwsCdkConstructLibrary({
   constructsVersion: '10.5.1',
   jsiiVersion: '~6.0.0',
   minNodeVersion: '20.0.0',
+  // The GitHub workflows run on a maintained Node.js; minNodeVersion stays the floor consumers need.
+  workflowNodeVersion: '22.x',
+
+  // Every jsii language, published by the release workflow (npm, PyPI, Maven Central, NuGet, Go).
+  release: true,
+  publishToPypi: { distName: 'cdk-cognito-custom-auth', module: 'cdk_cognito_custom_auth' },
+  publishToMaven: {
+    javaPackage: 'io.github.cdkcognitocustomauth',
+    mavenGroupId: 'io.github.cdk-cognito-custom-auth',
+    mavenArtifactId: 'cdk-cognito-custom-auth',
+  },
+  publishToNuget: { dotNetNamespace: 'CdkCognitoCustomAuth', packageId: 'CdkCognitoCustomAuth' },
+  publishToGo: { moduleName: 'github.com/cdk-cognito-custom-auth/cdk-cognito-custom-auth-go' },
 
   // The handlers live in a top-level lambda/ folder and are declared below.
   lambdaAutoDiscover: false,
@@ -36,7 +54,17 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'dynalite@^4',
     '@types/aws4@^1.11.6',
     '@types/aws-lambda@^8',
+    // integration tests: integ-runner 2.197.x reads cloud-assembly schemas up to aws-cdk-lib ~2.256
+    `@aws-cdk/integ-tests-alpha@${INTEG_TESTS_ALPHA}`,
+    '@aws-cdk/integ-runner@~2.197.10',
+    // `cdk synth` of the example app; the version integ-runner brings, so npm installs one CLI
+    'aws-cdk@~2.1115.1',
+    // the client examples in examples/clients/ are type-checked against the real client libraries
+    'aws-amplify@^6',
+    '@aws-sdk/client-cognito-identity-provider@^3',
   ],
+  // test/integ.*.ts are integ-runner apps (not projen's *.integ.ts convention)
+  integrationTestAutoDiscover: false,
 
   jestOptions: {
     // Snapshots are checked, never rewritten: `npx projen test:update` is the explicit way to accept changes.
@@ -49,8 +77,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
 
-  npmIgnoreOptions: { ignorePatterns: ['/lambda/', '/examples/', '/.ci/', '/cdk.out/', '/tsconfig.dev.json'] },
-  gitignore: ['cdk.out/', '/examples/cdk.out/'],
+  npmIgnoreOptions: {
+    ignorePatterns: ['/lambda/', '/examples/', '/.ci/', '/cdk.out/', '/tsconfig.dev.json', '/rosetta/', '/build-tools/', '/.bindings/'],
+  },
+  gitignore: ['cdk.out/', '/examples/cdk.out/', '/.bindings/', '.jsii.tabl.json'],
 });
 
 // jsii warns on every run that Node 20 is past end of life; the handlers themselves run on Node 22.
@@ -84,6 +114,145 @@ project.addTask('demo', {
     { spawn: 'bundle' },
     { exec: 'ts-node --project tsconfig.dev.json examples/offline-sign-in.ts' },
   ],
+});
+
+// Offline tools must not wait on the EC2 instance metadata service or phone home.
+const OFFLINE_AWS_ENV = {
+  AWS_EC2_METADATA_DISABLED: 'true',
+  CDK_DISABLE_CLI_TELEMETRY: 'true',
+};
+
+// ---------------------------------------------------------------------------------------------
+// README examples: jsii-rosetta compiles every TypeScript snippet (README and @example tags) with
+// rosetta/*.ts-fixture and translates it to Python, Java, C# and Go (.jsii.tabl.json).
+const rosetta = project.addTask('rosetta:extract', {
+  description: 'Compile and translate every TypeScript example in the README and the API docs (strict)',
+  exec: 'jsii-rosetta extract --strict',
+});
+
+// Bindings source for every other jsii language. Packaging them needs PyPI, Maven Central, NuGet and
+// Go's proxy (the release workflow does that); generating their code needs none, and catches names
+// and types that do not map to a language. jsii-pacmak exits non-zero if any target fails.
+const BINDINGS_DIR = '.bindings';
+const bindings = project.addTask('bindings', {
+  description: 'Generate the Python, Java, .NET and Go bindings source (jsii-pacmak --code-only); fails if any target fails',
+  steps: [
+    { exec: `rm -rf ${BINDINGS_DIR}` },
+    {
+      exec: [
+        'jsii-pacmak --code-only --no-npmignore --no-fingerprint',
+        '--target python --target java --target dotnet --target go',
+        `--outdir ${BINDINGS_DIR}`,
+        // the README and API examples in each language's docs come translated from the tablet, or the step fails
+        '--rosetta-tablet .jsii.tabl.json --rosetta-unknown-snippets fail',
+      ].join(' '),
+    },
+    // The Python source must at least compile, and the README's Python example must use real names.
+    { exec: `python3 build-tools/check-python-bindings.py ${BINDINGS_DIR}/python README.md` },
+  ],
+});
+project.postCompileTask.spawn(rosetta);
+project.postCompileTask.spawn(bindings);
+
+// ---------------------------------------------------------------------------------------------
+// Type-check what jest does not load: integ apps, examples, build tools (tsconfig.dev.json), and
+// the client examples as a browser app compiles them (DOM libs, bundler resolution, library .d.ts checked).
+new javascript.TypescriptConfig(project, {
+  fileName: 'examples/clients/tsconfig.json',
+  compilerOptions: {
+    target: 'ES2022',
+    module: 'ESNext',
+    moduleResolution: javascript.TypeScriptModuleResolution.BUNDLER,
+    lib: ['es2022', 'dom', 'dom.iterable'],
+    types: ['node'],
+    strict: true,
+    noEmit: true,
+    isolatedModules: true,
+    esModuleInterop: true,
+    skipLibCheck: false,
+  },
+  include: ['*.ts'],
+});
+const typecheck = project.addTask('typecheck', {
+  description: 'Type-check integ apps, examples and build tools, and the client examples against aws-amplify and the AWS SDK',
+  steps: [
+    { exec: 'tsc --noEmit -p tsconfig.dev.json' },
+    { exec: 'tsc -p examples/clients/tsconfig.json' },
+  ],
+});
+
+// ---------------------------------------------------------------------------------------------
+// Integration tests: test/integ.*.ts with @aws-cdk/integ-tests-alpha. Offline (the build), integ-runner
+// synthesizes each app and compares it with its committed snapshot; with AWS credentials,
+// `integ:deploy` deploys the apps and runs their assertions. (Type errors are typecheck's job.)
+// Offline the region is fixed (the apps are region-agnostic; a set AWS_REGION spares an IMDS probe).
+const INTEG_RUNNER = [
+  'integ-runner --directory test --language typescript',
+  '--app "ts-node --transpile-only --project tsconfig.dev.json {filePath}"',
+  '--parallel-regions $AWS_REGION',
+].join(' ');
+const integ = project.addTask('integ', {
+  description: 'Verify the integration test apps against their committed snapshots (offline, no deploy)',
+  env: { ...OFFLINE_AWS_ENV, AWS_REGION: 'us-east-1' },
+  exec: INTEG_RUNNER,
+});
+project.addTask('integ:update', {
+  description: 'Rewrite the integration test snapshots without deploying (review and commit the change)',
+  env: { ...OFFLINE_AWS_ENV, AWS_REGION: 'us-east-1' },
+  steps: [{ spawn: 'bundle' }, { exec: `${INTEG_RUNNER} --update-on-failed --dry-run` }],
+});
+project.addTask('integ:deploy', {
+  description: 'Deploy every integration test app in $AWS_REGION and run its assertions (needs AWS credentials and CUSTOM_AUTH_INTEG_SENDER)',
+  shell: TaskShell.bash(),
+  steps: [
+    { exec: 'test -n "$AWS_REGION" && test -n "$CUSTOM_AUTH_INTEG_SENDER" || { echo "Set AWS_REGION and CUSTOM_AUTH_INTEG_SENDER (a verified SES sender); see README" >&2; exit 1; }' },
+    { spawn: 'bundle' },
+    { exec: `${INTEG_RUNNER} --force` },
+  ],
+});
+
+project.testTask.spawn(typecheck);
+project.testTask.spawn(integ);
+
+// ---------------------------------------------------------------------------------------------
+// Packaging: offline, `package` builds the npm tarball only (the other languages' package:* tasks
+// need their registries; the GitHub workflows run them), then checks what the tarball ships.
+const checkPackage = project.addTask('check:package', {
+  description: 'Check the npm tarball ships the bundled handlers, lib/ and API.md, and no sources, tests or examples',
+  exec: 'ts-node --project tsconfig.dev.json build-tools/check-package.ts dist/js',
+});
+project.packageTask.reset();
+project.packageTask.spawn(project.tasks.tryFind('package:js')!);
+project.packageTask.spawn(checkPackage);
+
+// ---------------------------------------------------------------------------------------------
+// One command to synthesize the example app with the CDK CLI, offline and without credentials.
+new JsonFile(project, 'examples/cdk.json', {
+  obj: {
+    app: 'npx ts-node --transpile-only --project ../tsconfig.dev.json app.ts',
+    output: 'cdk.out',
+    notices: false,
+    versionReporting: false,
+    context: { 'cli-telemetry': false },
+  },
+});
+project.addTask('synth:example', {
+  description: 'Synthesize examples/app.ts with the CDK CLI into examples/cdk.out (offline, no credentials)',
+  env: OFFLINE_AWS_ENV,
+  shell: TaskShell.bash(),
+  steps: [
+    { spawn: 'bundle' },
+    // A region of its own keeps the CLI from probing the EC2 metadata service for one.
+    { exec: 'AWS_REGION=${AWS_REGION:-us-east-1} cdk synth --quiet', cwd: 'examples' },
+    { exec: 'AWS_REGION=${AWS_REGION:-us-east-1} cdk list --app cdk.out', cwd: 'examples' },
+  ],
+});
+
+// Not part of the build: the construct against the newest aws-cdk-lib and constructs on npm
+// (.ci/run calls it after the build; it needs the packed tarball and the registry).
+project.addTask('compat:latest', {
+  description: 'Install the newest aws-cdk-lib and constructs with the packed tarball and synthesize the example app',
+  exec: 'bash build-tools/compat-latest.sh',
 });
 
 project.synth();

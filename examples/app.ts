@@ -3,7 +3,7 @@ import { CodeDelivery, CustomAuthUserPool } from '../src';
 
 /**
  * The example app: a user pool whose users sign in with their password, then two emailed codes.
- * `npx cdk synth --app 'npx ts-node --prefer-ts-exts examples/app.ts'` synthesizes it offline.
+ * `npx projen synth:example` (or `cd examples && npx cdk synth`) synthesizes it offline.
  */
 export function buildExampleApp(outdir?: string): { app: App; auth: CustomAuthUserPool } {
   const app = new App({ outdir });
