@@ -22,11 +22,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // The handlers live in a top-level lambda/ folder and are declared below.
   lambdaAutoDiscover: false,
   tsconfigDevFile: 'tsconfig.dev.json',
-  tsconfigDev: { compilerOptions: {}, include: ['lambda/**/*.ts', 'examples/**/*.ts', '.projenrc.ts'] },
+  tsconfigDev: { compilerOptions: {}, include: ['lambda/**/*.ts', 'examples/**/*.ts', 'bench/**/*.ts', '.projenrc.ts'] },
   // eslint type-checks every linted file through tsconfig.dev.json, which includes lambda/ and examples/.
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'lambda', 'examples', 'build-tools', 'projenrc'],
+    devdirs: ['test', 'lambda', 'examples', 'bench', 'build-tools', 'projenrc'],
     tsconfigPath: './tsconfig.dev.json',
     projectService: false,
   },
@@ -35,6 +35,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws4@^1.13.2',
     '@types/aws4@^1.11.6',
     '@types/aws-lambda@^8',
+    // Only for `npx projen bench`: the SESv2 SDK client the handlers replaced, bundled to compare against.
+    '@aws-sdk/client-sesv2@^3.1175.0',
   ],
 
   jestOptions: {
@@ -48,7 +50,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
 
-  npmIgnoreOptions: { ignorePatterns: ['/lambda/', '/examples/', '/.ci/', '/cdk.out/', '/tsconfig.dev.json'] },
+  npmIgnoreOptions: { ignorePatterns: ['/lambda/', '/examples/', '/bench/', '/.ci/', '/cdk.out/', '/tsconfig.dev.json'] },
   gitignore: ['cdk.out/', '/examples/cdk.out/'],
 });
 
@@ -82,6 +84,16 @@ project.addTask('demo', {
   steps: [
     { spawn: 'bundle' },
     { exec: 'ts-node --project tsconfig.dev.json examples/offline-sign-in.ts' },
+  ],
+});
+
+// Performance: sizes, cold and warm timings, memory, an end-to-end sign-in, synth time, package size.
+// `npx projen bench --quick` (or BENCH_QUICK=1) runs few iterations; CI runs it to check it still works.
+project.addTask('bench', {
+  description: 'Benchmark the bundled handlers, a simulated sign-in, synth and the package (--quick: few iterations)',
+  steps: [
+    { spawn: 'bundle' },
+    { exec: 'ts-node --project tsconfig.dev.json bench/bench.ts', receiveArgs: true },
   ],
 });
 
