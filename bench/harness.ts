@@ -32,21 +32,21 @@ export interface WarmSpec {
   readonly batchSize: number;
 }
 
-/** Wall-clock and CPU (user + system, all threads) milliseconds. */
-export interface Millis {
+/** Wall-clock and CPU (user + system, all threads) time, in the unit its use says. */
+export interface Timing {
   readonly wall: number;
   readonly cpu: number;
 }
 
 export interface ColdResult {
   /** From process start until the handler was loaded. */
-  readonly ready: Millis;
+  readonly ready: Timing;
   /** The handler's require() alone, timed in process. */
-  readonly require: Millis;
+  readonly require: Timing;
   /** From process start until the first invocation returned. */
-  readonly readyAfterFirst: Millis;
+  readonly readyAfterFirst: Timing;
   /** The first invocation alone, timed in process. */
-  readonly firstInvocation: Millis;
+  readonly firstInvocation: Timing;
   /** Peak resident set size in KB, after all invocations. */
   readonly maxRssKb: number;
   /** Resident set size in KB after all invocations. */
@@ -57,6 +57,9 @@ export interface WarmResult {
   /** Per-invocation µs of each batch: parse the event, call, serialize the result (what the runtime does). */
   readonly handler: number[];
   readonly noop: number[];
+  /** Per-invocation CPU µs of the same batches. */
+  readonly handlerCpu: number[];
+  readonly noopCpu: number[];
   /** Per-call µs of each batch: the handler function alone, on a reused event object. */
   readonly handlerCallOnly: number[];
   readonly noopCallOnly: number[];
@@ -97,12 +100,12 @@ async function invoke(handler: Handler, eventText: string): Promise<string> {
 }
 
 /** Milliseconds since this process started, by wall clock and by CPU time. */
-function sinceStart(): Millis {
+function sinceStart(): Timing {
   const cpu = process.cpuUsage();
   return { wall: process.uptime() * 1000, cpu: (cpu.user + cpu.system) / 1000 };
 }
 
-function between(from: Millis, to: Millis): Millis {
+function between(from: Timing, to: Timing): Timing {
   return { wall: to.wall - from.wall, cpu: to.cpu - from.cpu };
 }
 
@@ -125,12 +128,16 @@ async function cold(spec: ColdSpec): Promise<ColdResult> {
   };
 }
 
-async function perInvocationMicros(count: number, once: () => Promise<unknown>): Promise<number> {
+/** Wall-clock and CPU µs per call, over `count` calls in a row. */
+async function perInvocationMicros(count: number, once: () => Promise<unknown>): Promise<Timing> {
+  const cpuBefore = process.cpuUsage();
   const started = process.hrtime.bigint();
   for (let i = 0; i < count; i++) {
     await once();
   }
-  return Number(process.hrtime.bigint() - started) / 1000 / count;
+  const wall = Number(process.hrtime.bigint() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  return { wall: wall / count, cpu: (cpu.user + cpu.system) / count };
 }
 
 async function warm(spec: WarmSpec): Promise<WarmResult> {
@@ -146,12 +153,16 @@ async function warm(spec: WarmSpec): Promise<WarmResult> {
   for (const name of names) {
     await perInvocationMicros(spec.warmup, runs[name]);
   }
-  const result: WarmResult = { handler: [], noop: [], handlerCallOnly: [], noopCallOnly: [] };
+  const result: WarmResult = { handler: [], noop: [], handlerCpu: [], noopCpu: [], handlerCallOnly: [], noopCallOnly: [] };
   for (let batch = 0; batch < spec.batches; batch++) {
     // Rotate the order so no variant always runs right after another.
     for (let i = 0; i < names.length; i++) {
       const name = names[(batch + i) % names.length];
-      result[name].push(await perInvocationMicros(spec.batchSize, runs[name]));
+      const micros = await perInvocationMicros(spec.batchSize, runs[name]);
+      result[name].push(micros.wall);
+      if (name === 'handler' || name === 'noop') {
+        result[`${name}Cpu`].push(micros.cpu);
+      }
     }
   }
   return result;
