@@ -40,11 +40,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // The handlers live in a top-level lambda/ folder and are declared below.
   lambdaAutoDiscover: false,
   tsconfigDevFile: 'tsconfig.dev.json',
-  tsconfigDev: { compilerOptions: {}, include: ['lambda/**/*.ts', 'examples/**/*.ts', '.projenrc.ts'] },
+  tsconfigDev: { compilerOptions: {}, include: ['lambda/**/*.ts', 'examples/**/*.ts', 'bench/**/*.ts', '.projenrc.ts'] },
   // eslint type-checks every linted file through tsconfig.dev.json, which includes lambda/ and examples/.
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'lambda', 'examples', 'build-tools', 'projenrc'],
+    devdirs: ['test', 'lambda', 'examples', 'bench', 'build-tools', 'projenrc'],
     tsconfigPath: './tsconfig.dev.json',
     projectService: false,
   },
@@ -62,6 +62,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // the client examples in examples/clients/ are type-checked against the real client libraries
     'aws-amplify@^6',
     '@aws-sdk/client-cognito-identity-provider@^3',
+    // Only for `npx projen bench`: the SESv2 SDK client the handlers replaced, bundled to compare against.
+    '@aws-sdk/client-sesv2@^3.1175.0',
   ],
   // test/integ.*.ts are integ-runner apps (not projen's *.integ.ts convention)
   integrationTestAutoDiscover: false,
@@ -78,7 +80,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
 
   npmIgnoreOptions: {
-    ignorePatterns: ['/lambda/', '/examples/', '/.ci/', '/cdk.out/', '/tsconfig.dev.json', '/rosetta/', '/build-tools/', '/.bindings/'],
+    ignorePatterns: ['/lambda/', '/examples/', '/.ci/', '/cdk.out/', '/tsconfig.dev.json', '/rosetta/', '/build-tools/', '/.bindings/', '/bench/'],
   },
   gitignore: ['cdk.out/', '/examples/cdk.out/', '/.bindings/', '.jsii.tabl.json'],
 });
@@ -253,6 +255,16 @@ project.addTask('synth:example', {
 project.addTask('compat:latest', {
   description: 'Install the newest aws-cdk-lib and constructs with the packed tarball and synthesize the example app',
   exec: 'bash build-tools/compat-latest.sh',
+});
+
+// Performance: sizes, cold and warm timings, memory, an end-to-end sign-in, synth time, package size.
+// `npx projen bench --quick` (or BENCH_QUICK=1) runs few iterations; CI runs it to check it still works.
+project.addTask('bench', {
+  description: 'Benchmark the bundled handlers, a simulated sign-in, synth and the package (--quick: few iterations)',
+  steps: [
+    { spawn: 'bundle' },
+    { exec: 'ts-node --project tsconfig.dev.json bench/bench.ts', receiveArgs: true },
+  ],
 });
 
 project.synth();
