@@ -34,6 +34,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   devDeps: [
     '@aws-sdk/client-sesv2@^3',
     '@types/aws-lambda@^8',
+    'fast-check@^4',
+    // The v2 line (Aspects, findings as annotations) works with the aws-cdk-lib floor; v3 needs >= 2.257.
+    'cdk-nag@~2.38.2',
   ],
 
   jestOptions: {
