@@ -45,6 +45,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     passWithNoTests: false,
     jestConfig: {
       snapshotSerializers: ['<rootDir>/test/support/mask-asset-hashes.ts'],
+      // One capture of every bundled handler's console across the run, checked once all files ran.
+      globalSetup: '<rootDir>/test/support/jest-global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/jest-global-teardown.ts',
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       coveragePathIgnorePatterns: ['/node_modules/', '/test/'],
     },
