@@ -22,11 +22,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // The handlers live in a top-level lambda/ folder and are declared below.
   lambdaAutoDiscover: false,
   tsconfigDevFile: 'tsconfig.dev.json',
-  tsconfigDev: { compilerOptions: {}, include: ['lambda/**/*.ts', 'examples/**/*.ts', '.projenrc.ts'] },
+  tsconfigDev: { compilerOptions: {}, include: ['lambda/**/*.ts', 'examples/**/*.ts', 'bench/**/*.ts', '.projenrc.ts'] },
   // eslint type-checks every linted file through tsconfig.dev.json, which includes lambda/ and examples/.
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'lambda', 'examples', 'build-tools', 'projenrc'],
+    devdirs: ['test', 'lambda', 'examples', 'bench', 'build-tools', 'projenrc'],
     tsconfigPath: './tsconfig.dev.json',
     projectService: false,
   },
@@ -53,7 +53,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
 
-  npmIgnoreOptions: { ignorePatterns: ['/lambda/', '/examples/', '/.ci/', '/cdk.out/', '/tsconfig.dev.json'] },
+  npmIgnoreOptions: { ignorePatterns: ['/lambda/', '/examples/', '/bench/', '/.ci/', '/cdk.out/', '/tsconfig.dev.json'] },
   gitignore: ['cdk.out/', '/examples/cdk.out/'],
 });
 
@@ -87,6 +87,15 @@ project.addTask('demo', {
   steps: [
     { spawn: 'bundle' },
     { exec: 'ts-node --project tsconfig.dev.json examples/offline-sign-in.ts' },
+  ],
+});
+
+// Unknown-user indistinguishability, measured: Create's latency for a known and an unknown user.
+project.addTask('bench:indistinguishability', {
+  description: 'Time Create Auth Challenge for known and unknown users (local SES with a send delay); args: --runs N --delay MS --cold N',
+  steps: [
+    { spawn: 'bundle' },
+    { exec: 'ts-node --project tsconfig.dev.json bench/indistinguishability.ts', receiveArgs: true },
   ],
 });
 
