@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -103,12 +103,25 @@ export interface CustomAuthUserPoolProps {
   readonly passwordPolicy?: cognito.PasswordPolicy;
 
   /**
-   * The user pool feature plan. Custom authentication needs no Essentials feature; choose PLUS for
-   * threat protection.
+   * The user pool feature plan. Custom authentication needs no Essentials feature; threat
+   * protection needs PLUS.
    *
-   * @default cognito.FeaturePlan.LITE
+   * @default - cognito.FeaturePlan.LITE, or cognito.FeaturePlan.PLUS when `threatProtection` is set
    */
   readonly featurePlan?: cognito.FeaturePlan;
+
+  /**
+   * Cognito threat protection for the custom authentication flow: risk detection on each sign-in
+   * (compromised credentials, unusual devices and locations), with its event history and metrics.
+   * `AUDIT_ONLY` records the risk; `FULL_FUNCTION` also acts on it (blocks high-risk sign-ins, as the
+   * pool's risk configuration says). Needs the Plus feature plan, which is selected when
+   * `featurePlan` is omitted; any other explicit `featurePlan` is an error. Billed per monthly active
+   * user at the Plus price.
+   *
+   * @default - no threat protection
+   * @see https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-settings-threat-protection.html
+   */
+  readonly threatProtection?: cognito.CustomThreatProtectionMode;
 
   /**
    * What happens to the user pool (and its log groups) when removed from the stack. Deletion
@@ -139,6 +152,30 @@ export interface CustomAuthUserPoolProps {
    * @default logs.RetentionDays.THREE_MONTHS
    */
   readonly logRetention?: logs.RetentionDays;
+}
+
+/** The name of an enum member (`FeaturePlan.LITE`), for messages; the raw value if it is not one. */
+function memberName(enumObject: Record<string, string>, enumName: string, value: string): string {
+  const member = Object.entries(enumObject).find(([, candidate]) => candidate === value)?.[0];
+  return member ? `${enumName}.${member}` : JSON.stringify(value);
+}
+
+/** The feature plan: the user's, PLUS when threat protection asks for it, else LITE. */
+function featurePlanFor(
+  featurePlan: cognito.FeaturePlan | undefined,
+  threatProtection: cognito.CustomThreatProtectionMode | undefined,
+): cognito.FeaturePlan {
+  if (threatProtection === undefined) {
+    return featurePlan ?? cognito.FeaturePlan.LITE;
+  }
+  if (featurePlan !== undefined && featurePlan !== cognito.FeaturePlan.PLUS) {
+    const plan = Token.isUnresolved(featurePlan) ? 'a token' : memberName(cognito.FeaturePlan, 'FeaturePlan', featurePlan);
+    const mode = Token.isUnresolved(threatProtection)
+      ? 'a token' : memberName(cognito.CustomThreatProtectionMode, 'CustomThreatProtectionMode', threatProtection);
+    throw new Error(`threatProtection requires featurePlan FeaturePlan.PLUS, got featurePlan ${plan} with threatProtection ${mode}. `
+      + 'Set featurePlan to cognito.FeaturePlan.PLUS or omit it (threatProtection then selects PLUS), or remove threatProtection.');
+  }
+  return cognito.FeaturePlan.PLUS;
 }
 
 /** One trigger function with the log group and the role it alone uses. */
@@ -253,7 +290,8 @@ export class CustomAuthUserPool extends Construct {
       },
       mfa: cognito.Mfa.OFF,
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
-      featurePlan: props.featurePlan ?? cognito.FeaturePlan.LITE,
+      featurePlan: featurePlanFor(props.featurePlan, props.threatProtection),
+      customThreatProtectionMode: props.threatProtection,
       removalPolicy,
       deletionProtection: removalPolicy !== RemovalPolicy.DESTROY,
       lambdaTriggers: {
