@@ -1,6 +1,7 @@
-import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { CfnResource, Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -10,6 +11,9 @@ import { DefineAuthChallengeFunction } from './private/define-auth-challenge-fun
 import {
   CHALLENGE_COUNT, CODE_LENGTH, CODE_VALIDITY_SECONDS, ENV, IntegerBounds, MAX_ATTEMPTS,
 } from './private/handler-contract';
+import {
+  acknowledge, FUNCTION_ACKNOWLEDGEMENTS, ROLE_POLICY_ACKNOWLEDGEMENTS, userPoolAcknowledgements,
+} from './private/nag-acknowledgements';
 import { integerProp, minutesProp, numberEnv, secondsProp } from './private/validate';
 import { VerifyAuthChallengeFunction } from './private/verify-auth-challenge-function';
 
@@ -152,6 +156,15 @@ export interface CustomAuthUserPoolProps {
    * @default logs.RetentionDays.THREE_MONTHS
    */
   readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * A KMS key to encrypt the three functions' log groups with. As for any encrypted log group, the
+   * key policy must let CloudWatch Logs (`logs.<region>.amazonaws.com`) use the key.
+   *
+   * @default - CloudWatch Logs' own encryption at rest
+   * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+   */
+  readonly logEncryptionKey?: kms.IKey;
 }
 
 /** The name of an enum member (`FeaturePlan.LITE`), for messages; the raw value if it is not one. */
@@ -219,6 +232,7 @@ export class CustomAuthUserPool extends Construct {
     const createTrigger = (spec: TriggerSpec): lambda.Function => {
       const logGroup = new logs.LogGroup(this, `${spec.id}Logs`, {
         retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+        encryptionKey: props.logEncryptionKey,
         removalPolicy,
       });
       // Only its own log group: no AWSLambdaBasicExecutionRole and its logs:* on every group.
@@ -273,6 +287,7 @@ export class CustomAuthUserPool extends Construct {
       create.addEnvironment(name, value);
     }
 
+    const featurePlan = featurePlanFor(props.featurePlan, props.threatProtection);
     this.userPool = new cognito.UserPool(this, 'UserPool', {
       userPoolName: props.userPoolName,
       selfSignUpEnabled: props.selfSignUpEnabled ?? false,
@@ -290,7 +305,7 @@ export class CustomAuthUserPool extends Construct {
       },
       mfa: cognito.Mfa.OFF,
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
-      featurePlan: featurePlanFor(props.featurePlan, props.threatProtection),
+      featurePlan,
       customThreatProtectionMode: props.threatProtection,
       removalPolicy,
       deletionProtection: removalPolicy !== RemovalPolicy.DESTROY,
@@ -317,5 +332,15 @@ export class CustomAuthUserPool extends Construct {
     this.defineAuthChallengeFunction = define;
     this.createAuthChallengeFunction = create;
     this.verifyAuthChallengeFunction = verify;
+
+    // cdk-nag findings that are facts of this design, acknowledged with their reasons (see the README).
+    acknowledge(this.userPool.node.defaultChild as CfnResource, userPoolAcknowledgements(featurePlan === cognito.FeaturePlan.PLUS));
+    for (const fn of [define, create, verify]) {
+      acknowledge(fn.node.defaultChild as CfnResource, FUNCTION_ACKNOWLEDGEMENTS);
+      const rolePolicy = fn.role?.node.tryFindChild('DefaultPolicy')?.node.defaultChild;
+      if (rolePolicy instanceof CfnResource) {
+        acknowledge(rolePolicy, ROLE_POLICY_ACKNOWLEDGEMENTS);
+      }
+    }
   }
 }
