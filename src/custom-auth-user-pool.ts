@@ -337,10 +337,8 @@ export class CustomAuthUserPool extends Construct {
     acknowledge(this.userPool.node.defaultChild as CfnResource, userPoolAcknowledgements(featurePlan === cognito.FeaturePlan.PLUS));
     for (const fn of [define, create, verify]) {
       acknowledge(fn.node.defaultChild as CfnResource, FUNCTION_ACKNOWLEDGEMENTS);
-      const rolePolicy = fn.role?.node.tryFindChild('DefaultPolicy')?.node.defaultChild;
-      if (rolePolicy instanceof CfnResource) {
-        acknowledge(rolePolicy, ROLE_POLICY_ACKNOWLEDGEMENTS);
-      }
+      // Each role has its policy from the log group grant above (and, for Create, the delivery grant).
+      acknowledge(fn.role!.node.findChild('DefaultPolicy').node.defaultChild as CfnResource, ROLE_POLICY_ACKNOWLEDGEMENTS);
     }
   }
 }

@@ -76,6 +76,16 @@ describe('CustomAuthUserPool threat protection', () => {
       .toThrow(/^threatProtection requires featurePlan FeaturePlan.PLUS, got featurePlan a token with threatProtection CustomThreatProtectionMode.FULL_FUNCTION/);
   });
 
+  test('the message names a plan that is not a FeaturePlan member, and a token mode, as they are', () => {
+    // GIVEN
+    const featurePlan = 'Gold' as cognito.FeaturePlan;
+    const threatProtection = Token.asString({ Ref: 'Mode' }) as cognito.CustomThreatProtectionMode;
+
+    // WHEN / THEN
+    expect(() => templateWith({ featurePlan, threatProtection }))
+      .toThrow(/^threatProtection requires featurePlan FeaturePlan.PLUS, got featurePlan "Gold" with threatProtection a token\. /);
+  });
+
   test('a token threatProtection passes through, with the Plus plan', () => {
     // GIVEN
     const threatProtection = Token.asString({ Ref: 'Mode' }) as cognito.CustomThreatProtectionMode;

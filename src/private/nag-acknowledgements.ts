@@ -60,9 +60,7 @@ export const ROLE_POLICY_ACKNOWLEDGEMENTS: NagAcknowledgement[] = [
   { id: 'NIST.800.53.R5-IAMNoInlinePolicy', reason: ROLE_POLICY },
 ];
 
-/** Adds acknowledgements to a resource's `cdk_nag` metadata, keeping any already there. */
+/** Writes acknowledgements as the resource's `cdk_nag` metadata (a user's NagSuppressions later add to it). */
 export function acknowledge(resource: CfnResource, acknowledgements: NagAcknowledgement[]): void {
-  const existing: NagAcknowledgement[] = resource.getMetadata('cdk_nag')?.rules_to_suppress ?? [];
-  const added = acknowledgements.filter((acknowledgement) => !existing.some((entry) => entry.id === acknowledgement.id));
-  resource.addMetadata('cdk_nag', { rules_to_suppress: [...existing, ...added] });
+  resource.addMetadata('cdk_nag', { rules_to_suppress: acknowledgements });
 }

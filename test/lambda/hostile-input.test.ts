@@ -59,8 +59,7 @@ beforeAll(async () => {
   }
   ses = await LocalSes.start();
   const env = { ...ses.environment, ...CONFIG };
-  // The default sink: the real console, through the run's log capture. Handlers log only on the
-  // paths below, so the output stays short.
+  // A quiet sink: every line still goes to the run's log capture, which the globalTeardown checks.
   const quiet = { info: () => undefined, error: () => undefined, warn: console.warn, log: () => undefined, debug: () => undefined };
   define = loadBundledHandler(bundle('define'), env, quiet);
   definePasswordFirst = loadBundledHandler(bundle('define'), { ...env, [ENV.passwordFirst]: 'true', [ENV.challengeCount]: '1' }, quiet);
