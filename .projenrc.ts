@@ -64,6 +64,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-cognito-identity-provider@^3',
     // Only for `npx projen bench`: the SESv2 SDK client the handlers replaced, bundled to compare against.
     '@aws-sdk/client-sesv2@^3.1175.0',
+    'fast-check@^4',
+    // The v2 line (Aspects, findings as annotations) works with the aws-cdk-lib floor; v3 needs >= 2.257.
+    'cdk-nag@~2.38.2',
   ],
   // test/integ.*.ts are integ-runner apps (not projen's *.integ.ts convention)
   integrationTestAutoDiscover: false,
@@ -74,6 +77,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     passWithNoTests: false,
     jestConfig: {
       snapshotSerializers: ['<rootDir>/test/support/mask-asset-hashes.ts'],
+      // One capture of every bundled handler's console across the run, checked once all files ran.
+      globalSetup: '<rootDir>/test/support/jest-global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/jest-global-teardown.ts',
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       coveragePathIgnorePatterns: ['/node_modules/', '/test/'],
     },
@@ -264,6 +270,15 @@ project.addTask('bench', {
   steps: [
     { spawn: 'bundle' },
     { exec: 'ts-node --project tsconfig.dev.json bench/bench.ts', receiveArgs: true },
+  ],
+});
+
+// Unknown-user indistinguishability, measured: Create's latency for a known and an unknown user.
+project.addTask('bench:indistinguishability', {
+  description: 'Time Create Auth Challenge for known and unknown users (local SES with a send delay); args: --runs N --delay MS --cold N',
+  steps: [
+    { spawn: 'bundle' },
+    { exec: 'ts-node --project tsconfig.dev.json bench/indistinguishability.ts', receiveArgs: true },
   ],
 });
 

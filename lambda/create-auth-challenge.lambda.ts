@@ -23,6 +23,9 @@ function failClosed(reason: string): never {
  * through the same steps with a real code that is never sent, and take as long.
  */
 export const handler = async (event: CreateAuthChallengeTriggerEvent): Promise<CreateAuthChallengeTriggerEvent> => {
+  if (typeof event !== 'object' || event === null) {
+    return failClosed('malformed event');
+  }
   const request = event.request ?? {};
   if (!config) {
     return failClosed('misconfigured');

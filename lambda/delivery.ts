@@ -20,7 +20,8 @@ function attributeOf(channel: ChannelConfig): string {
 /** Where this channel may send for this user: the attribute, only if present and (for email and phone) verified. */
 export function destinationFor(channel: ChannelConfig, attributes: Record<string, string>, userNotFound: boolean): string | undefined {
   const attribute = attributeOf(channel);
-  const value = attributes[attribute]?.trim();
+  const raw: unknown = attributes[attribute];
+  const value = typeof raw === 'string' ? raw.trim() : undefined;
   const verified = attribute === 'email' || attribute === 'phone_number' ? attributes[`${attribute}_verified`] === 'true' : true;
   return !userNotFound && verified && value ? value : undefined;
 }

@@ -40,5 +40,5 @@ function fake(attribute: string, username: string): string {
  */
 export function maskDestination(attribute: string, value: string | undefined, username: string): string {
   const mask = attribute === 'email' ? maskEmail : attribute === 'phone_number' ? maskPhone : maskOther;
-  return mask(value ?? '') ?? mask(username) ?? fake(attribute, username);
+  return mask(typeof value === 'string' ? value : '') ?? mask(username) ?? fake(attribute, username);
 }

@@ -9,6 +9,10 @@ import { logEvent } from './log';
 export const handler = async (
   event: VerifyAuthChallengeResponseTriggerEvent,
 ): Promise<VerifyAuthChallengeResponseTriggerEvent> => {
+  if (typeof event !== 'object' || event === null) {
+    logEvent('error', { trigger: 'verify', outcome: 'wrong', reason: 'malformed event' });
+    return { response: { answerCorrect: false } } as VerifyAuthChallengeResponseTriggerEvent;
+  }
   const request = event.request ?? {};
   const answerCorrect = event.triggerSource === 'VerifyAuthChallengeResponse_Authentication'
     && request.userNotFound !== true

@@ -1,7 +1,8 @@
-import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { CfnResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -12,6 +13,9 @@ import {
   BUDGET_MAX_CODES, BUDGET_MAX_WRONG_ANSWERS, BUDGET_WINDOW_SECONDS, CHALLENGE_COUNT,
   CODE_LENGTH, CODE_VALIDITY_SECONDS, ENV, IntegerBounds, MAX_ATTEMPTS,
 } from './private/handler-contract';
+import {
+  acknowledge, FUNCTION_ACKNOWLEDGEMENTS, LIMITS_TABLE_ACKNOWLEDGEMENTS, ROLE_POLICY_ACKNOWLEDGEMENTS, userPoolAcknowledgements,
+} from './private/nag-acknowledgements';
 import { integerProp, minutesProp, numberEnv, secondsProp } from './private/validate';
 import { VerifyAuthChallengeFunction } from './private/verify-auth-challenge-function';
 
@@ -121,12 +125,25 @@ export interface CustomAuthUserPoolProps {
   readonly passwordPolicy?: cognito.PasswordPolicy;
 
   /**
-   * The user pool feature plan. Custom authentication needs no Essentials feature; choose PLUS for
-   * threat protection.
+   * The user pool feature plan. Custom authentication needs no Essentials feature; threat
+   * protection needs PLUS.
    *
-   * @default cognito.FeaturePlan.LITE
+   * @default - cognito.FeaturePlan.LITE, or cognito.FeaturePlan.PLUS when `threatProtection` is set
    */
   readonly featurePlan?: cognito.FeaturePlan;
+
+  /**
+   * Cognito threat protection for the custom authentication flow: risk detection on each sign-in
+   * (compromised credentials, unusual devices and locations), with its event history and metrics.
+   * `AUDIT_ONLY` records the risk; `FULL_FUNCTION` also acts on it (blocks high-risk sign-ins, as the
+   * pool's risk configuration says). Needs the Plus feature plan, which is selected when
+   * `featurePlan` is omitted; any other explicit `featurePlan` is an error. Billed per monthly active
+   * user at the Plus price.
+   *
+   * @default - no threat protection
+   * @see https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-settings-threat-protection.html
+   */
+  readonly threatProtection?: cognito.CustomThreatProtectionMode;
 
   /**
    * What happens to the user pool (and its log groups) when removed from the stack. Deletion
@@ -164,6 +181,39 @@ export interface CustomAuthUserPoolProps {
    * @default logs.RetentionDays.THREE_MONTHS
    */
   readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * A KMS key to encrypt the three functions' log groups with. As for any encrypted log group, the
+   * key policy must let CloudWatch Logs (`logs.<region>.amazonaws.com`) use the key.
+   *
+   * @default - CloudWatch Logs' own encryption at rest
+   * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+   */
+  readonly logEncryptionKey?: kms.IKey;
+}
+
+/** The name of an enum member (`FeaturePlan.LITE`), for messages; the raw value if it is not one. */
+function memberName(enumObject: Record<string, string>, enumName: string, value: string): string {
+  const member = Object.entries(enumObject).find(([, candidate]) => candidate === value)?.[0];
+  return member ? `${enumName}.${member}` : JSON.stringify(value);
+}
+
+/** The feature plan: the user's, PLUS when threat protection asks for it, else LITE. */
+function featurePlanFor(
+  featurePlan: cognito.FeaturePlan | undefined,
+  threatProtection: cognito.CustomThreatProtectionMode | undefined,
+): cognito.FeaturePlan {
+  if (threatProtection === undefined) {
+    return featurePlan ?? cognito.FeaturePlan.LITE;
+  }
+  if (featurePlan !== undefined && featurePlan !== cognito.FeaturePlan.PLUS) {
+    const plan = Token.isUnresolved(featurePlan) ? 'a token' : memberName(cognito.FeaturePlan, 'FeaturePlan', featurePlan);
+    const mode = Token.isUnresolved(threatProtection)
+      ? 'a token' : memberName(cognito.CustomThreatProtectionMode, 'CustomThreatProtectionMode', threatProtection);
+    throw new Error(`threatProtection requires featurePlan FeaturePlan.PLUS, got featurePlan ${plan} with threatProtection ${mode}. `
+      + 'Set featurePlan to cognito.FeaturePlan.PLUS or omit it (threatProtection then selects PLUS), or remove threatProtection.');
+  }
+  return cognito.FeaturePlan.PLUS;
 }
 
 /**
@@ -248,6 +298,7 @@ export class CustomAuthUserPool extends Construct {
     const createTrigger = (spec: TriggerSpec): lambda.Function => {
       const logGroup = new logs.LogGroup(this, `${spec.id}Logs`, {
         retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+        encryptionKey: props.logEncryptionKey,
         removalPolicy,
       });
       // Only its own log group: no AWSLambdaBasicExecutionRole and its logs:* on every group.
@@ -304,6 +355,7 @@ export class CustomAuthUserPool extends Construct {
     const usesEmail = delivery.attributes.has('email');
     const usesPhone = delivery.attributes.has('phone_number');
 
+    const featurePlan = featurePlanFor(props.featurePlan, props.threatProtection);
     this.userPool = new cognito.UserPool(this, 'UserPool', {
       userPoolName: props.userPoolName,
       selfSignUpEnabled: props.selfSignUpEnabled ?? false,
@@ -325,7 +377,8 @@ export class CustomAuthUserPool extends Construct {
       },
       mfa: cognito.Mfa.OFF,
       accountRecovery: usesEmail || !usesPhone ? cognito.AccountRecovery.EMAIL_ONLY : cognito.AccountRecovery.PHONE_WITHOUT_MFA_AND_EMAIL,
-      featurePlan: props.featurePlan ?? cognito.FeaturePlan.LITE,
+      featurePlan,
+      customThreatProtectionMode: props.threatProtection,
       removalPolicy,
       deletionProtection: removalPolicy !== RemovalPolicy.DESTROY,
       lambdaTriggers: {
@@ -351,6 +404,14 @@ export class CustomAuthUserPool extends Construct {
     this.defineAuthChallengeFunction = define;
     this.createAuthChallengeFunction = create;
     this.verifyAuthChallengeFunction = verify;
+
+    // cdk-nag findings that are facts of this design, acknowledged with their reasons (see the README).
+    acknowledge(this.userPool.node.defaultChild as CfnResource, userPoolAcknowledgements(featurePlan === cognito.FeaturePlan.PLUS));
+    for (const fn of [define, create, verify]) {
+      acknowledge(fn.node.defaultChild as CfnResource, FUNCTION_ACKNOWLEDGEMENTS);
+      // Each role has its policy from the log group grant above (and, for Create, the delivery grant).
+      acknowledge(fn.role!.node.findChild('DefaultPolicy').node.defaultChild as CfnResource, ROLE_POLICY_ACKNOWLEDGEMENTS);
+    }
   }
 
   /** The counts table, which only Create may update (one action), and its settings for Create. */
@@ -366,6 +427,7 @@ export class CustomAuthUserPool extends Construct {
       // Counters that expire within two windows: nothing to restore, nothing to keep.
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    acknowledge(table.node.defaultChild as CfnResource, LIMITS_TABLE_ACKNOWLEDGEMENTS);
     // The table itself only: no index ARNs, no other action.
     iam.Grant.addToPrincipal({ grantee: create, actions: ['dynamodb:UpdateItem'], resourceArns: [table.tableArn] });
     create.addEnvironment(ENV.budgetTable, table.tableName);

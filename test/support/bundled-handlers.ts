@@ -5,6 +5,7 @@ import { runInThisContext } from 'node:vm';
 import { App, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { LocalAws } from './local-aws';
+import { capturingConsole, rememberEventSecrets, rememberResponseSecrets } from './log-capture';
 import { CustomAuthUserPool } from '../../src';
 
 /** A Lambda handler as Cognito calls it. */
@@ -24,6 +25,10 @@ export type LogSink = Pick<Console, 'info' | 'error' | 'warn' | 'log' | 'debug'>
  * Loads one bundled handler file as Lambda would: a fresh module with its own `process.env`, so
  * each load reads its configuration at "cold start". Runs outside Jest's module registry, so the
  * bundle is exactly the shipped file with nothing mocked.
+ *
+ * Under Jest, the handler's console also goes to the run's log capture (test/support/log-capture.ts),
+ * whatever `sink` is given, and the secrets in its events and responses are recorded there: the
+ * globalTeardown checks that no log line of any test file holds one.
  */
 export function loadBundledHandler(file: string, env: Record<string, string>, sink: LogSink = console): TriggerHandler {
   const source = readFileSync(file, 'utf8');
@@ -33,11 +38,17 @@ export function loadBundledHandler(file: string, env: Record<string, string>, si
   );
   const module = { exports: {} as { handler?: TriggerHandler } };
   const lambdaProcess = Object.create(process, { env: { value: { ...env }, enumerable: true } });
-  wrapper(module.exports, createRequire(file), module, file, path.dirname(file), lambdaProcess, sink);
-  if (typeof module.exports.handler !== 'function') {
+  wrapper(module.exports, createRequire(file), module, file, path.dirname(file), lambdaProcess, capturingConsole(file, sink));
+  const handler = module.exports.handler;
+  if (typeof handler !== 'function') {
     throw new Error(`${file} exports no handler`);
   }
-  return module.exports.handler;
+  return async (event: any) => {
+    rememberEventSecrets(event);
+    const result = await handler(event);
+    rememberResponseSecrets(result);
+    return result;
+  };
 }
 
 /**

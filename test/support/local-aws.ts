@@ -1,6 +1,7 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LocalDynamoDb } from './local-dynamodb';
+import { rememberSecrets } from './log-capture';
 
 /** One message as an AWS API received it: SESv2 SendEmail, SNS Publish, or a Lambda Invoke of a custom sender. */
 export interface ReceivedMessage {
@@ -141,5 +142,8 @@ export class LocalAws {
 
   private record(message: ReceivedMessage): void {
     this.received.push(message);
+    // What was delivered must never show up in a handler's log line (test/support/log-capture.ts).
+    rememberSecrets(...message.to, ...`${message.subject ?? ''} ${message.body}`.match(/[0-9]{6,}/g) ?? [],
+      ...(message.channel === 'custom' ? [message.attributes.code] : []));
   }
 }

@@ -1,0 +1,189 @@
+import { App, Aspects, CfnResource, IAspect, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NagSuppressions, NIST80053R5Checks } from 'cdk-nag';
+import { CodeDelivery, CustomAuthUserPool, CustomAuthUserPoolProps } from '../src';
+
+/**
+ * cdk-nag (v2 line) on the construct in its main configurations. AwsSolutions must report nothing
+ * that is not acknowledged; the library's own acknowledgements (src/private/nag-acknowledgements.ts,
+ * written as `cdk_nag` metadata) must each still be needed; the HIPAA and NIST 800-53 R5 packs must
+ * report exactly the findings the README documents as the deployer's decision.
+ */
+
+type Pack = new (props?: { verbose?: boolean }) => IAspect;
+
+const CONFIGURATIONS: Array<[string, Partial<CustomAuthUserPoolProps>]> = [
+  ['passwordless (defaults)', {}],
+  ['password first, 3 challenges', { passwordFirst: true, challengeCount: 3 }],
+  ['Plus with threat protection', { threatProtection: cognito.CustomThreatProtectionMode.FULL_FUNCTION }],
+];
+
+interface Finding {
+  readonly level: 'error' | 'warning';
+  /** The construct path below the construct, e.g. `CreateAuthChallenge/Resource`. */
+  readonly path: string;
+  readonly rule: string;
+}
+
+function stackWith(props: Partial<CustomAuthUserPoolProps>, prepare: (stack: Stack) => void = () => undefined): Stack {
+  const app = new App();
+  const stack = new Stack(app, 'Nag', { env: { account: '123456789012', region: 'us-east-1' } });
+  new CustomAuthUserPool(stack, 'Auth', { delivery: CodeDelivery.email({ fromAddress: 'no-reply@example.com' }), ...props });
+  prepare(stack);
+  return stack;
+}
+
+/** Every unacknowledged error and warning a pack reports for the stack (acknowledged findings are not annotated). */
+function findingsOf(stack: Stack, pack: Pack): Finding[] {
+  Aspects.of(stack).add(new pack());
+  const annotations = Annotations.fromStack(stack);
+  const rule = (data: unknown) => String(data).split(':')[0];
+  const relative = (id: string) => id.replace(/^\/Nag\/Auth\//, '');
+  return [
+    ...annotations.findError('*', Match.anyValue()).map((m): Finding => ({ level: 'error', path: relative(m.id), rule: rule(m.entry.data) })),
+    ...annotations.findWarning('*', Match.anyValue()).map((m): Finding => ({ level: 'warning', path: relative(m.id), rule: rule(m.entry.data) })),
+  ].sort((a, b) => `${a.rule} ${a.path}`.localeCompare(`${b.rule} ${b.path}`));
+}
+
+/** The resources carrying the library's acknowledgements, and their rule IDs. */
+function acknowledgementsIn(stack: Stack): Map<CfnResource, Array<{ id: string; reason: string }>> {
+  const found = new Map<CfnResource, Array<{ id: string; reason: string }>>();
+  for (const construct of stack.node.findAll()) {
+    if (construct instanceof CfnResource && construct.getMetadata('cdk_nag') !== undefined) {
+      found.set(construct, construct.getMetadata('cdk_nag').rules_to_suppress);
+    }
+  }
+  return found;
+}
+
+/** The stack with every acknowledgement removed, as if the library shipped none. */
+function withoutAcknowledgements(stack: Stack): void {
+  for (const resource of acknowledgementsIn(stack).keys()) {
+    delete (resource.cfnOptions.metadata as Record<string, unknown>).cdk_nag;
+  }
+}
+
+const FUNCTIONS = ['DefineAuthChallenge', 'CreateAuthChallenge', 'VerifyAuthChallenge'];
+
+describe('cdk-nag AwsSolutions', () => {
+  test.each(CONFIGURATIONS)('%s: no unacknowledged error or warning', (_name, props) => {
+    expect(findingsOf(stackWith(props), AwsSolutionsChecks)).toEqual([]);
+  });
+
+  test.each(CONFIGURATIONS)('%s: every shipped AwsSolutions acknowledgement is needed (the rule fires without it)', (_name, props) => {
+    // GIVEN the same stack without the library's acknowledgements
+    const stack = stackWith(props, withoutAcknowledgements);
+    const shipped = [...acknowledgementsIn(stackWith(props)).entries()].flatMap(([resource, rules]) =>
+      rules.filter((rule) => rule.id.startsWith('AwsSolutions-') && rule.id !== 'AwsSolutions-L1')
+        .map((rule) => `${rule.id} ${resource.node.path.replace(/^Nag\/Auth\//, '')}`));
+
+    // WHEN / THEN each acknowledged rule fires where it was acknowledged (L1 is covered below)
+    const fired = findingsOf(stack, AwsSolutionsChecks).map((finding) => `${finding.rule} ${finding.path}`);
+    expect(shipped.length).toBeGreaterThan(0);
+    expect(fired.sort()).toEqual(shipped.sort());
+  });
+
+  test('the shipped acknowledgements: COG2 (MFA) always, COG8 (Plus) unless on Plus, L1 on each function, each with a reason', () => {
+    const lite = acknowledgementsIn(stackWith({}));
+    const plus = acknowledgementsIn(stackWith({ threatProtection: cognito.CustomThreatProtectionMode.AUDIT_ONLY }));
+    const ids = (found: typeof lite, path: string) => [...found.entries()]
+      .filter(([resource]) => resource.node.path === `Nag/Auth/${path}`).flatMap(([, rules]) => rules.map((rule) => rule.id));
+    expect(ids(lite, 'UserPool/Resource')).toEqual(['AwsSolutions-COG2', 'AwsSolutions-COG8']);
+    expect(ids(plus, 'UserPool/Resource')).toEqual(['AwsSolutions-COG2']);
+    for (const fn of FUNCTIONS) {
+      expect(ids(lite, `${fn}/Resource`)).toContain('AwsSolutions-L1');
+    }
+    for (const rules of lite.values()) {
+      for (const rule of rules) {
+        expect(rule.reason.length).toBeGreaterThan(80);
+      }
+    }
+  });
+
+  test('L1: a consumer whose aws-cdk-lib knows a newer Node.js runtime gets no L1 error (the pinned runtime is acknowledged)', () => {
+    // GIVEN a newer runtime in Runtime.ALL, as a later aws-cdk-lib would have (this file's module registry only)
+    const newer = new lambda.Runtime('nodejs98.x', lambda.RuntimeFamily.NODEJS, { supportsInlineCode: true });
+    try {
+      // WHEN / THEN L1 fires without the acknowledgement, and not with it
+      expect(findingsOf(stackWith({}, withoutAcknowledgements), AwsSolutionsChecks).filter((f) => f.rule === 'AwsSolutions-L1'))
+        .toHaveLength(3);
+      expect(findingsOf(stackWith({}), AwsSolutionsChecks)).toEqual([]);
+    } finally {
+      lambda.Runtime.ALL.splice(lambda.Runtime.ALL.indexOf(newer), 1);
+    }
+  });
+
+  test('a user\'s own NagSuppressions add to the shipped acknowledgements', () => {
+    // GIVEN
+    const stack = stackWith({}, (s) => {
+      const auth = s.node.findChild('Auth') as CustomAuthUserPool;
+      NagSuppressions.addResourceSuppressions(auth.userPool, [{ id: 'AwsSolutions-COG1', reason: 'The user\'s own reason for this rule.' }], true);
+    });
+
+    // THEN
+    const pool = stack.node.findAll().find((c): c is cognito.CfnUserPool => c instanceof cognito.CfnUserPool)!;
+    expect(pool.getMetadata('cdk_nag').rules_to_suppress.map((rule: { id: string }) => rule.id))
+      .toEqual(['AwsSolutions-COG2', 'AwsSolutions-COG8', 'AwsSolutions-COG1']);
+    expect(findingsOf(stack, AwsSolutionsChecks)).toEqual([]);
+  });
+});
+
+/**
+ * What HIPAA and NIST 800-53 R5 report that the library leaves to the deployer (README, "cdk-nag"):
+ * reserved concurrency for each function, and a KMS key for the log groups (the logEncryptionKey prop).
+ */
+function deployerFindings(prefix: string, withKey: boolean): Finding[] {
+  return FUNCTIONS.flatMap((fn) => [
+    { level: 'error' as const, path: `${fn}/Resource`, rule: `${prefix}-LambdaConcurrency` },
+    ...(withKey ? [] : [{ level: 'error' as const, path: `${fn}Logs/Resource`, rule: `${prefix}-CloudWatchLogGroupEncrypted` }]),
+  ]).sort((a, b) => `${a.rule} ${a.path}`.localeCompare(`${b.rule} ${b.path}`));
+}
+
+describe.each<[string, Pack, string]>([
+  ['HIPAA Security', HIPAASecurityChecks, 'HIPAA.Security'],
+  ['NIST 800-53 R5', NIST80053R5Checks, 'NIST.800.53.R5'],
+])('cdk-nag %s', (_pack, pack, prefix) => {
+  test.each(CONFIGURATIONS)('%s: exactly the documented findings (concurrency, log encryption)', (_name, props) => {
+    expect(findingsOf(stackWith(props), pack)).toEqual(deployerFindings(prefix, false));
+  });
+
+  test('with logEncryptionKey: only reserved concurrency remains', () => {
+    const keyArn = 'arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555';
+    const stack = new Stack(new App(), 'Nag', { env: { account: '123456789012', region: 'us-east-1' } });
+    new CustomAuthUserPool(stack, 'Auth', {
+      delivery: CodeDelivery.email({ fromAddress: 'no-reply@example.com' }),
+      logEncryptionKey: kms.Key.fromKeyArn(stack, 'Key', keyArn),
+    });
+    expect(findingsOf(stack, pack)).toEqual(deployerFindings(prefix, true));
+  });
+
+  test('every shipped acknowledgement for this pack is needed (the rule fires without it)', () => {
+    const shipped = [...acknowledgementsIn(stackWith({})).entries()].flatMap(([resource, rules]) =>
+      rules.filter((rule) => rule.id.startsWith(`${prefix}-`)).map((rule) => `${rule.id} ${resource.node.path.replace(/^Nag\/Auth\//, '')}`));
+    const fired = findingsOf(stackWith({}, withoutAcknowledgements), pack).map((finding) => `${finding.rule} ${finding.path}`);
+    const documented = deployerFindings(prefix, false).map((finding) => `${finding.rule} ${finding.path}`);
+    expect(shipped).toHaveLength(11);
+    expect(fired.sort()).toEqual([...shipped, ...documented].sort());
+  });
+});
+
+describe('CustomAuthUserPool log encryption', () => {
+  test('logEncryptionKey encrypts the three log groups', () => {
+    // GIVEN / WHEN
+    const stack = new Stack(new App(), 'Keyed');
+    const key = new kms.Key(stack, 'Key');
+    new CustomAuthUserPool(stack, 'Auth', { delivery: CodeDelivery.email({ fromAddress: 'no-reply@example.com' }), logEncryptionKey: key });
+
+    // THEN
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::Logs::LogGroup', 3);
+    template.allResourcesProperties('AWS::Logs::LogGroup', { KmsKeyId: { 'Fn::GetAtt': [stack.getLogicalId(key.node.defaultChild as kms.CfnKey), 'Arn'] } });
+  });
+
+  test('by default the log groups use CloudWatch Logs\' own encryption (no KMS key)', () => {
+    Template.fromStack(stackWith({})).allResourcesProperties('AWS::Logs::LogGroup', { KmsKeyId: Match.absent() });
+  });
+});
