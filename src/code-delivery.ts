@@ -220,7 +220,8 @@ class CustomSenderDelivery extends CodeDelivery {
     const defaultMedium = attribute === 'email' ? 'EMAIL' : attribute === 'phone_number' ? 'SMS' : 'CUSTOM';
     const medium = patternProp('deliveryMedium', this.options.deliveryMedium ?? defaultMedium, /^[A-Z][A-Z0-9_]{0,19}$/,
       'upper-case letters, digits and underscores, at most 20, e.g. "CHAT"');
-    this.sender.grantInvoke(grantee);
+    // The function itself, as the handler invokes it: not its versions and aliases (grantInvoke adds `:*`).
+    iam.Grant.addToPrincipal({ grantee, actions: ['lambda:InvokeFunction'], resourceArns: [this.sender.functionArn] });
     return { attribute, channel: { kind: 'custom', functionArn: this.sender.functionArn, attribute, medium } };
   }
 }

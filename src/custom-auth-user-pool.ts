@@ -14,7 +14,8 @@ import {
   CODE_LENGTH, CODE_VALIDITY_SECONDS, ENV, IntegerBounds, MAX_ATTEMPTS,
 } from './private/handler-contract';
 import {
-  acknowledge, FUNCTION_ACKNOWLEDGEMENTS, LIMITS_TABLE_ACKNOWLEDGEMENTS, ROLE_POLICY_ACKNOWLEDGEMENTS, userPoolAcknowledgements,
+  acknowledge, FUNCTION_ACKNOWLEDGEMENTS, LIMITS_TABLE_ACKNOWLEDGEMENTS, ROLE_POLICY_ACKNOWLEDGEMENTS, SMS_ROLE_ACKNOWLEDGEMENTS,
+  userPoolAcknowledgements,
 } from './private/nag-acknowledgements';
 import { integerProp, minutesProp, numberEnv, secondsProp } from './private/validate';
 import { VerifyAuthChallengeFunction } from './private/verify-auth-challenge-function';
@@ -407,6 +408,10 @@ export class CustomAuthUserPool extends Construct {
 
     // cdk-nag findings that are facts of this design, acknowledged with their reasons (see the README).
     acknowledge(this.userPool.node.defaultChild as CfnResource, userPoolAcknowledgements(featurePlan === cognito.FeaturePlan.PLUS));
+    const smsRole = this.userPool.node.tryFindChild('smsRole');
+    if (smsRole) {
+      acknowledge(smsRole.node.defaultChild as CfnResource, SMS_ROLE_ACKNOWLEDGEMENTS);
+    }
     for (const fn of [define, create, verify]) {
       acknowledge(fn.node.defaultChild as CfnResource, FUNCTION_ACKNOWLEDGEMENTS);
       // Each role has its policy from the log group grant above (and, for Create, the delivery grant).

@@ -1,7 +1,8 @@
-import { App, CfnElement, Stack, Token } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { App, Aspects, CfnElement, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { CodeDelivery, CustomAuthUserPool, CustomAuthUserPoolProps } from '../src';
 import { codeDeliveryOf } from './support/code-delivery-env';
 
@@ -82,7 +83,7 @@ describe('CodeDelivery.customSender', () => {
     expect(statements.filter((statement: any) => JSON.stringify(statement.Action).includes('lambda:'))).toEqual([{
       Action: 'lambda:InvokeFunction',
       Effect: 'Allow',
-      Resource: ['arn:aws:lambda:us-east-1:123456789012:function:sender', 'arn:aws:lambda:us-east-1:123456789012:function:sender:*'],
+      Resource: 'arn:aws:lambda:us-east-1:123456789012:function:sender',
     }]);
     expect(delivery.channels).toEqual([{
       kind: 'custom', functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:sender', attribute: 'email', medium: 'EMAIL',
@@ -158,5 +159,26 @@ describe('challengeDeliveries', () => {
 
   test('a token challengeCount gets a channel for every possible challenge', () => {
     expect(synth({ challengeCount: Token.asNumber({ Ref: 'Count' }) }).delivery.challenges).toEqual(Array(10).fill(0));
+  });
+});
+
+describe('every channel at once', () => {
+  test('passes cdk-nag AwsSolutions with no unacknowledged finding (no wildcard grant for SMS or the custom sender)', () => {
+    // GIVEN
+    const stack = new Stack(new App(), 'Test', { env: { account: '123456789012', region: 'us-east-1' } });
+    const email = CodeDelivery.email({ fromAddress: 'no-reply@example.com' });
+    new CustomAuthUserPool(stack, 'Auth', {
+      delivery: email,
+      challengeCount: 3,
+      challengeDeliveries: [email, CodeDelivery.sms(), CodeDelivery.customSender(senderIn(stack))],
+    });
+
+    // WHEN
+    Aspects.of(stack).add(new AwsSolutionsChecks());
+    const annotations = Annotations.fromStack(stack);
+
+    // THEN
+    const findings = [...annotations.findError('*', Match.anyValue()), ...annotations.findWarning('*', Match.anyValue())];
+    expect(findings.map((finding) => `${finding.id} ${String(finding.entry.data).split(':')[0]}`)).toEqual([]);
   });
 });

@@ -50,6 +50,14 @@ export const LIMITS_TABLE_ACKNOWLEDGEMENTS: NagAcknowledgement[] = [
   { id: 'NIST.800.53.R5-DynamoDBInBackupPlan', reason: EPHEMERAL_COUNTERS },
 ];
 
+const COGNITO_SMS_ROLE = 'The role Cognito itself uses to send SMS (phone number verification) must call sns:Publish to any phone '
+  + 'number: SMS to a phone number has no resource ARN. aws-cdk-lib creates this role with an external ID that only this user pool knows.';
+
+/** For the SMS role aws-cdk-lib creates when phone numbers are verified. */
+export const SMS_ROLE_ACKNOWLEDGEMENTS: NagAcknowledgement[] = [
+  { id: 'AwsSolutions-IAM5', reason: COGNITO_SMS_ROLE },
+];
+
 /** For the user pool; COG8 only while the pool is not on the Plus plan. */
 export function userPoolAcknowledgements(plus: boolean): NagAcknowledgement[] {
   return [
