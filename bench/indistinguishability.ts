@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { CODE_PLACEHOLDER, ENV } from '../src/private/handler-contract';
 import { loadBundledHandler, TriggerHandler } from '../test/support/bundled-handlers';
+import { emailHandlerEnvironment } from '../test/support/handler-env';
 import { LocalAws } from '../test/support/local-aws';
 
 /**
@@ -39,17 +39,7 @@ function parseOptions(argv: string[]): Options {
 }
 
 const BUNDLE = path.join(__dirname, '..', 'assets', 'lambda', 'create-auth-challenge.lambda', 'index.js');
-const CONFIG: Record<string, string> = {
-  [ENV.challengeCount]: '1',
-  [ENV.passwordFirst]: 'false',
-  [ENV.maxAttempts]: '3',
-  [ENV.codeLength]: '6',
-  [ENV.codeValiditySeconds]: '300',
-  [ENV.codeDelivery]: JSON.stringify({
-    channels: [{ kind: 'email', from: 'no-reply@example.com', subject: 'Your sign-in code', body: `Your sign-in code is ${CODE_PLACEHOLDER}.` }],
-    challenges: Array(10).fill(0),
-  }),
-};
+const CONFIG = emailHandlerEnvironment();
 const QUIET = { info: () => undefined, error: console.error, warn: console.warn, log: () => undefined, debug: () => undefined };
 
 function createEvent(known: boolean): Record<string, unknown> {

@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { custom, metadataFor, passwordVerifier, srpA } from './session-entries';
 import { encodeMetadata, issueCode, toPrivateParameters } from '../../lambda/codes';
-import { CODE_PLACEHOLDER, ENV } from '../../src/private/handler-contract';
+import { ENV } from '../../src/private/handler-contract';
 import { loadBundledHandler, TriggerHandler } from '../support/bundled-handlers';
+import { emailHandlerEnvironment } from '../support/handler-env';
 import { LocalAws } from '../support/local-aws';
 
 /**
@@ -23,17 +24,7 @@ const GENERIC_ERROR = 'Sign-in could not continue';
 const FAIL = { issueTokens: false, failAuthentication: true };
 const WRONG = { answerCorrect: false };
 
-const CONFIG: Record<string, string> = {
-  [ENV.challengeCount]: '2',
-  [ENV.passwordFirst]: 'false',
-  [ENV.maxAttempts]: '3',
-  [ENV.codeLength]: '6',
-  [ENV.codeValiditySeconds]: '300',
-  [ENV.codeDelivery]: JSON.stringify({
-    channels: [{ kind: 'email', from: 'no-reply@hostile.example', subject: 'Your sign-in code', body: `Your sign-in code is ${CODE_PLACEHOLDER}.` }],
-    challenges: Array(10).fill(0),
-  }),
-};
+const CONFIG = emailHandlerEnvironment({ challengeCount: 2, from: 'no-reply@hostile.example' });
 
 const VERIFIED = { sub: '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0', email: 'victim@hostile.example', email_verified: 'true' };
 const CODE = '482916';

@@ -4,8 +4,9 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { custom, metadataFor } from './session-entries';
 import { AwsCallError } from '../../lambda/aws-request';
-import { CODE_PLACEHOLDER, ENV } from '../../src/private/handler-contract';
+import { ENV } from '../../src/private/handler-contract';
 import { loadBundledHandler, LogSink, TriggerHandler } from '../support/bundled-handlers';
+import { emailHandlerEnvironment } from '../support/handler-env';
 import { LocalAws } from '../support/local-aws';
 
 /**
@@ -19,15 +20,7 @@ const CREATE_BUNDLE = path.join(__dirname, '..', '..', 'assets', 'lambda', 'crea
 const GENERIC_ERROR = 'Sign-in could not continue';
 
 const CONFIG: Record<string, string> = {
-  [ENV.challengeCount]: '1',
-  [ENV.passwordFirst]: 'false',
-  [ENV.maxAttempts]: '3',
-  [ENV.codeLength]: '6',
-  [ENV.codeValiditySeconds]: '300',
-  [ENV.codeDelivery]: JSON.stringify({
-    channels: [{ kind: 'email', from: 'no-reply@sender.example', subject: 'Your sign-in code', body: `Your code is ${CODE_PLACEHOLDER}.` }],
-    challenges: [0],
-  }),
+  ...emailHandlerEnvironment({ from: 'no-reply@sender.example' }),
   [ENV.budgetWindowSeconds]: '86400',
   [ENV.budgetMaxCodes]: '10',
   [ENV.budgetMaxWrongAnswers]: '10',
