@@ -24,26 +24,6 @@ function keyOf(username: string, windowSeconds: number, now: number): { pk: stri
   return { pk: `${user}#${window}`, expiresAt: (window + 2) * windowSeconds };
 }
 
-function update(config: BudgetConfig, username: string, now: number, expression: Record<string, unknown>): Promise<string> {
-  const { pk, expiresAt } = keyOf(username, config.windowSeconds, now);
-  return callAws({
-    signingName: 'dynamodb',
-    endpointId: 'DYNAMODB',
-    host: (region) => `dynamodb.${region}.amazonaws.com`,
-    path: '/',
-    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.UpdateItem' },
-    body: JSON.stringify({
-      TableName: config.tableName,
-      Key: { pk: { S: pk } },
-      ...expression,
-      ExpressionAttributeValues: { ...(expression.ExpressionAttributeValues as object), ':expiresAt': { N: String(expiresAt) } },
-    }),
-    deadlineMillis: DEADLINE_MILLIS,
-    // A reply lost after the write may count one unit twice: that errs toward the limit, never past it.
-    retry: true,
-  });
-}
-
 /**
  * Takes one unit of `counter` if any is left in this window: true if taken, false if the budget is
  * spent. Atomic: of concurrent callers racing for the last unit, exactly one gets it. Throws
@@ -51,12 +31,25 @@ function update(config: BudgetConfig, username: string, now: number, expression:
  */
 export async function takeFromBudget(config: BudgetConfig, username: string, counter: BudgetCounter, now = Date.now()): Promise<boolean> {
   const max = counter === 'codes' ? config.maxCodes : config.maxWrongAnswers;
+  const { pk, expiresAt } = keyOf(username, config.windowSeconds, now);
   try {
-    await update(config, username, now, {
-      UpdateExpression: 'ADD #counter :one SET expiresAt = :expiresAt',
-      ConditionExpression: 'attribute_not_exists(#counter) OR #counter < :max',
-      ExpressionAttributeNames: { '#counter': counter },
-      ExpressionAttributeValues: { ':one': { N: '1' }, ':max': { N: String(max) } },
+    await callAws({
+      signingName: 'dynamodb',
+      endpointId: 'DYNAMODB',
+      host: (region) => `dynamodb.${region}.amazonaws.com`,
+      path: '/',
+      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.UpdateItem' },
+      body: JSON.stringify({
+        TableName: config.tableName,
+        Key: { pk: { S: pk } },
+        UpdateExpression: 'ADD #counter :one SET expiresAt = :expiresAt',
+        ConditionExpression: 'attribute_not_exists(#counter) OR #counter < :max',
+        ExpressionAttributeNames: { '#counter': counter },
+        ExpressionAttributeValues: { ':one': { N: '1' }, ':max': { N: String(max) }, ':expiresAt': { N: String(expiresAt) } },
+      }),
+      deadlineMillis: DEADLINE_MILLIS,
+      // A reply lost after the write may count one unit twice: that errs toward the limit, never past it.
+      retry: true,
     });
     return true;
   } catch (error) {
