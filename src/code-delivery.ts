@@ -134,6 +134,14 @@ export abstract class CodeDelivery {
   }
 
   /**
+   * The user attribute this channel reads each user's destination from (`email`, `phone_number` or a
+   * custom sender's), known before binding.
+   *
+   * @internal
+   */
+  public abstract _destinationAttribute(): string;
+
+  /**
    * Grants `grantee` what it needs to deliver codes and returns the channel's configuration.
    * `id` is unique per channel within `scope`.
    * @internal
@@ -147,6 +155,10 @@ const SENDER = /^(?:[^<>@]*<[^\s@<>]+@([^\s@<>]+\.[^\s@<>]+)>|[^\s@<>]+@([^\s@<>
 class EmailDelivery extends CodeDelivery {
   public constructor(private readonly options: EmailDeliveryOptions) {
     super();
+  }
+
+  public _destinationAttribute(): string {
+    return 'email';
   }
 
   public _bind(scope: Construct, id: string, grantee: iam.IGrantable): CodeDeliveryBinding {
@@ -163,7 +175,7 @@ class EmailDelivery extends CodeDelivery {
     const sesIdentity = identity ?? ses.EmailIdentity.fromEmailIdentityName(scope, `${id}Identity`, (sender![1] ?? sender![2]).toLowerCase());
     sesIdentity.grantSendEmail(grantee);
     return {
-      attribute: 'email',
+      attribute: this._destinationAttribute(),
       channel: {
         kind: 'email',
         from: fromAddress,
@@ -181,6 +193,10 @@ class SmsDelivery extends CodeDelivery {
     super();
   }
 
+  public _destinationAttribute(): string {
+    return 'phone_number';
+  }
+
   public _bind(_scope: Construct, _id: string, grantee: iam.IGrantable): CodeDeliveryBinding {
     const { senderId, originationNumber } = this.options;
     // SMS to a phone number has no resource ARN: allow Publish on anything but a topic.
@@ -189,7 +205,7 @@ class SmsDelivery extends CodeDelivery {
       notResources: [`arn:${Aws.PARTITION}:sns:*:*:*`],
     }));
     return {
-      attribute: 'phone_number',
+      attribute: this._destinationAttribute(),
       channel: {
         kind: 'sms',
         message: textProp('message', this.options.message ?? `Your sign-in code is ${CODE_PLACEHOLDER}`, { maxLength: 140, mustContain: CODE_PLACEHOLDER }),
@@ -211,8 +227,12 @@ class CustomSenderDelivery extends CodeDelivery {
     super();
   }
 
+  public _destinationAttribute(): string {
+    return this.options.destinationAttribute ?? 'email';
+  }
+
   public _bind(_scope: Construct, _id: string, grantee: iam.IGrantable): CodeDeliveryBinding {
-    const attribute = this.options.destinationAttribute ?? 'email';
+    const attribute = this._destinationAttribute();
     if (!STANDARD_ATTRIBUTES.has(attribute) && !/^custom:[\w.-]{1,20}$/.test(attribute)) {
       throw new Error('destinationAttribute must be a standard user attribute (such as email or phone_number) or custom:<name>, '
         + `got ${JSON.stringify(attribute)}. Name the attribute that holds each user's destination.`);

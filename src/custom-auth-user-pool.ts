@@ -1,101 +1,21 @@
-import { CfnResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { CfnResource, Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { CodeDelivery } from './code-delivery';
-import { CreateAuthChallengeFunction } from './private/create-auth-challenge-function';
-import { DefineAuthChallengeFunction } from './private/define-auth-challenge-function';
-import {
-  BUDGET_MAX_CODES, BUDGET_MAX_WRONG_ANSWERS, BUDGET_WINDOW_SECONDS, CHALLENGE_COUNT,
-  CODE_LENGTH, CODE_VALIDITY_SECONDS, ENV, IntegerBounds, MAX_ATTEMPTS,
-} from './private/handler-contract';
-import {
-  acknowledge, FUNCTION_ACKNOWLEDGEMENTS, LIMITS_TABLE_ACKNOWLEDGEMENTS, ROLE_POLICY_ACKNOWLEDGEMENTS, SMS_ROLE_ACKNOWLEDGEMENTS,
-  userPoolAcknowledgements,
-} from './private/nag-acknowledgements';
-import { integerProp, minutesProp, numberEnv, secondsProp } from './private/validate';
-import { VerifyAuthChallengeFunction } from './private/verify-auth-challenge-function';
-
-/** Cognito's own bounds for an app client's AuthSessionValidity, in minutes. */
-const AUTH_SESSION_VALIDITY_MINUTES: IntegerBounds = { min: 3, max: 15, default: 3 };
+import { CustomAuth, CustomAuthFlowOptions } from './custom-auth';
+import { acknowledge, SMS_ROLE_ACKNOWLEDGEMENTS, userPoolAcknowledgements } from './private/nag-acknowledgements';
 
 /**
- * Properties of a `CustomAuthUserPool`.
+ * Properties of a `CustomAuthUserPool`: the custom flow's settings and those of the pool it creates.
  */
-export interface CustomAuthUserPoolProps {
-  /**
-   * How one-time codes reach users: the channel of every challenge that `challengeDeliveries` does
-   * not set.
-   *
-   * @example CodeDelivery.email({ fromAddress: 'no-reply@example.com' })
-   */
-  readonly delivery: CodeDelivery;
-
-  /**
-   * A channel per challenge, in order: `challengeDeliveries[0]` delivers challenge 1's code, and so on
-   * (for example email, then SMS). Must have exactly `challengeCount` entries.
-   *
-   * @default - every challenge uses `delivery`
-   */
-  readonly challengeDeliveries?: CodeDelivery[];
-
+export interface CustomAuthUserPoolProps extends CustomAuthFlowOptions {
   /**
    * Custom user attributes of the pool, e.g. the one a custom sender reads its destination from.
    *
    * @default - none
    */
   readonly customAttributes?: Record<string, cognito.ICustomAttribute>;
-
-  /**
-   * How many custom challenges (one code each) a user must answer correctly to get tokens.
-   *
-   * @default 1
-   */
-  readonly challengeCount?: number;
-
-  /**
-   * Verify the user's password (SRP: `SRP_A` then `PASSWORD_VERIFIER`) before the custom challenges.
-   * Clients then start with `CHALLENGE_NAME: SRP_A` (Amplify JS: `CUSTOM_WITH_SRP`); a sign-in that
-   * skips or fails the password step fails.
-   *
-   * @default false
-   */
-  readonly passwordFirst?: boolean;
-
-  /**
-   * Wrong answers tolerated per challenge; the sign-in fails at this many wrong answers.
-   *
-   * @default 3
-   */
-  readonly maxAttempts?: number;
-
-  /**
-   * Digits in each one-time code, from 6 to 10.
-   *
-   * @default 6
-   */
-  readonly codeLength?: number;
-
-  /**
-   * How long one code stays valid, from 1 to 60 minutes. The limit is absolute: retries of the same
-   * challenge reuse the code but not beyond it; a retry after it issues and sends a new code.
-   *
-   * @default Duration.minutes(5)
-   */
-  readonly codeValidity?: Duration;
-
-  /**
-   * How long a client has to answer each step (the app client's AuthSessionValidity), in whole
-   * minutes from 3 to 15. Cannot be a token.
-   *
-   * @default Duration.minutes(3)
-   * @see https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-authentication-flow.html
-   */
-  readonly authSessionValidity?: Duration;
 
   /**
    * Name of the user pool.
@@ -112,11 +32,31 @@ export interface CustomAuthUserPoolProps {
   readonly selfSignUpEnabled?: boolean;
 
   /**
-   * What users sign in with. The `email` attribute is required either way: codes are sent to it.
+   * What users sign in with.
    *
    * @default { email: true }
    */
   readonly signInAliases?: cognito.SignInAliases;
+
+  /**
+   * The pool's standard attributes: which are required and mutable. They do not depend on the
+   * delivery channels, so changing channels later is a safe update (Cognito cannot change a deployed
+   * pool's required attributes). A pool deployed by an earlier version with an SMS channel only had
+   * `phone_number` required and `email` optional: set this to that schema to keep updating it.
+   *
+   * @default { email: { required: true, mutable: true } }
+   */
+  readonly standardAttributes?: cognito.StandardAttributes;
+
+  /**
+   * How users recover their account (reset the password). With `passwordFirst`, a recovery channel that
+   * also receives the codes lets whoever reads it reset the password and answer the codes: the two
+   * factors collapse to one, and synthesis warns when this prop does that.
+   *
+   * @default - with `passwordFirst`, cognito.AccountRecovery.NONE (an administrator resets passwords); otherwise
+   * cognito.AccountRecovery.EMAIL_ONLY, or PHONE_WITHOUT_MFA_AND_EMAIL when codes go to phone numbers only
+   */
+  readonly accountRecovery?: cognito.AccountRecovery;
 
   /**
    * Password policy, for `passwordFirst` and for any password the pool stores.
@@ -153,44 +93,6 @@ export interface CustomAuthUserPoolProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
-
-  /**
-   * Give the app client a secret (for server-side clients, which must then send SECRET_HASH).
-   *
-   * @default false
-   */
-  readonly generateSecret?: boolean;
-
-  /**
-   * OAuth settings of the app client. Custom authentication runs only through the
-   * InitiateAuth API: leave OAuth off unless a federated or machine flow needs it.
-   *
-   * @default - OAuth disabled
-   */
-  readonly oAuth?: cognito.OAuthSettings;
-
-  /**
-   * Per-user limits on codes sent and wrong answers across sign-ins, in a time window.
-   *
-   * @default - on: 10 codes and 10 wrong answers per user per hour
-   */
-  readonly crossSessionLimits?: CrossSessionLimits;
-
-  /**
-   * How long the three functions' logs are kept.
-   *
-   * @default logs.RetentionDays.THREE_MONTHS
-   */
-  readonly logRetention?: logs.RetentionDays;
-
-  /**
-   * A KMS key to encrypt the three functions' log groups with. As for any encrypted log group, the
-   * key policy must let CloudWatch Logs (`logs.<region>.amazonaws.com`) use the key.
-   *
-   * @default - CloudWatch Logs' own encryption at rest
-   * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
-   */
-  readonly logEncryptionKey?: kms.IKey;
 }
 
 /** The name of an enum member (`FeaturePlan.LITE`), for messages; the raw value if it is not one. */
@@ -255,25 +157,16 @@ export interface CrossSessionLimits {
   readonly maxWrongAnswers?: number;
 }
 
-/** One trigger function with the log group and the role it alone uses. */
-interface TriggerSpec {
-  readonly id: string;
-  readonly functionClass: typeof DefineAuthChallengeFunction;
-  readonly description: string;
-  readonly memorySize: number;
-  readonly timeout: Duration;
-  readonly environment: Record<string, string>;
-}
-
 /**
  * A Cognito user pool and app client that sign users in with Cognito's custom authentication flow:
  * one-time codes in one or more challenges, optionally after the password, through three hardened
- * Lambda triggers (Define, Create and Verify Auth Challenge).
+ * Lambda triggers (Define, Create and Verify Auth Challenge). The pool is created with hardened
+ * defaults; the flow is a `CustomAuth` attached to it.
  */
 export class CustomAuthUserPool extends Construct {
   /** The user pool, with the three triggers wired. */
   public readonly userPool: cognito.UserPool;
-  /** The app client: custom auth and refresh only, PreventUserExistenceErrors enabled. */
+  /** The app client: custom auth and refresh only, PreventUserExistenceErrors enabled, no write access to the codes' destinations. */
   public readonly userPoolClient: cognito.UserPoolClient;
   /** The Define Auth Challenge trigger. */
   public readonly defineAuthChallengeFunction: lambda.IFunction;
@@ -283,90 +176,25 @@ export class CustomAuthUserPool extends Construct {
   public readonly verifyAuthChallengeFunction: lambda.IFunction;
   /** The table of per-user counts for `crossSessionLimits`, if they are on. */
   public readonly limitsTable?: dynamodb.ITable;
+  /** The custom authentication flow attached to the pool (`addClient()` adds clients with the same hardening). */
+  public readonly customAuth: CustomAuth;
 
   public constructor(scope: Construct, id: string, props: CustomAuthUserPoolProps) {
     super(scope, id);
 
-    const challengeCount = integerProp('challengeCount', props.challengeCount, CHALLENGE_COUNT);
-    const challengeEnvironment = {
-      [ENV.challengeCount]: numberEnv(challengeCount),
-      [ENV.passwordFirst]: String(props.passwordFirst ?? false),
-      [ENV.maxAttempts]: numberEnv(integerProp('maxAttempts', props.maxAttempts, MAX_ATTEMPTS)),
-    };
-    const authSessionValidity = minutesProp('authSessionValidity', props.authSessionValidity, AUTH_SESSION_VALIDITY_MINUTES);
+    const destinations = new Set((props.challengeDeliveries ?? [props.delivery]).map((channel) => channel._destinationAttribute()));
+    const usesEmail = destinations.has('email');
+    const usesPhone = destinations.has('phone_number');
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-
-    const createTrigger = (spec: TriggerSpec): lambda.Function => {
-      const logGroup = new logs.LogGroup(this, `${spec.id}Logs`, {
-        retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
-        encryptionKey: props.logEncryptionKey,
-        removalPolicy,
-      });
-      // Only its own log group: no AWSLambdaBasicExecutionRole and its logs:* on every group.
-      const role = new iam.Role(this, `${spec.id}Role`, {
-        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-        description: `Runs the ${spec.description} trigger`,
-      });
-      logGroup.grantWrite(role);
-      return new spec.functionClass(this, spec.id, {
-        description: `Cognito custom auth: ${spec.description}`,
-        architecture: lambda.Architecture.ARM_64,
-        memorySize: spec.memorySize,
-        timeout: spec.timeout,
-        role,
-        logGroup,
-        loggingFormat: lambda.LoggingFormat.JSON,
-        applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
-        systemLogLevelV2: lambda.SystemLogLevel.WARN,
-        environment: spec.environment,
-      });
-    };
-
-    const define = createTrigger({
-      id: 'DefineAuthChallenge',
-      functionClass: DefineAuthChallengeFunction,
-      description: 'Define Auth Challenge',
-      memorySize: 128,
-      timeout: Duration.seconds(3),
-      environment: challengeEnvironment,
-    });
-    const create = createTrigger({
-      id: 'CreateAuthChallenge',
-      functionClass: CreateAuthChallengeFunction,
-      description: 'Create Auth Challenge',
-      memorySize: 256,
-      timeout: Duration.seconds(5),
-      environment: {
-        ...challengeEnvironment,
-        [ENV.codeLength]: numberEnv(integerProp('codeLength', props.codeLength, CODE_LENGTH)),
-        [ENV.codeValiditySeconds]: numberEnv(secondsProp('codeValidity', props.codeValidity, CODE_VALIDITY_SECONDS)),
-      },
-    });
-    const verify = createTrigger({
-      id: 'VerifyAuthChallenge',
-      functionClass: VerifyAuthChallengeFunction,
-      description: 'Verify Auth Challenge Response',
-      memorySize: 128,
-      timeout: Duration.seconds(3),
-      environment: {},
-    });
-    this.limitsTable = this.addCrossSessionLimits(props.crossSessionLimits ?? {}, create);
-    const delivery = this.bindDeliveries(props, challengeCount, create);
-    create.addEnvironment(ENV.codeDelivery, Stack.of(this).toJsonString(delivery.config));
-    const usesEmail = delivery.attributes.has('email');
-    const usesPhone = delivery.attributes.has('phone_number');
-
     const featurePlan = featurePlanFor(props.featurePlan, props.threatProtection);
     this.userPool = new cognito.UserPool(this, 'UserPool', {
       userPoolName: props.userPoolName,
       selfSignUpEnabled: props.selfSignUpEnabled ?? false,
       signInAliases: props.signInAliases ?? { email: true },
       signInCaseSensitive: false,
+      // Verification settings may follow the channels; the schema (below) must not.
       autoVerify: { email: usesEmail, phone: usesPhone },
-      standardAttributes: {
-        email: { required: usesEmail, mutable: true },
-        ...(usesPhone ? { phoneNumber: { required: true, mutable: true } } : {}),
-      },
+      standardAttributes: props.standardAttributes ?? { email: { required: true, mutable: true } },
       customAttributes: props.customAttributes,
       passwordPolicy: props.passwordPolicy ?? {
         minLength: 12,
@@ -377,34 +205,20 @@ export class CustomAuthUserPool extends Construct {
         tempPasswordValidity: Duration.days(3),
       },
       mfa: cognito.Mfa.OFF,
-      accountRecovery: usesEmail || !usesPhone ? cognito.AccountRecovery.EMAIL_ONLY : cognito.AccountRecovery.PHONE_WITHOUT_MFA_AND_EMAIL,
+      accountRecovery: props.accountRecovery ?? defaultAccountRecovery(props.passwordFirst ?? false, usesEmail, usesPhone),
       featurePlan,
       customThreatProtectionMode: props.threatProtection,
       removalPolicy,
       deletionProtection: removalPolicy !== RemovalPolicy.DESTROY,
-      lambdaTriggers: {
-        defineAuthChallenge: define,
-        createAuthChallenge: create,
-        verifyAuthChallengeResponse: verify,
-      },
     });
 
-    this.userPoolClient = new cognito.UserPoolClient(this, 'Client', {
-      userPool: this.userPool,
-      // Custom auth (+ refresh, which CDK always adds): any password-only flow would skip the challenges.
-      authFlows: { custom: true },
-      // Not a prop: without it an unknown username fails differently from a known one.
-      preventUserExistenceErrors: true,
-      generateSecret: props.generateSecret ?? false,
-      authSessionValidity,
-      enableTokenRevocation: true,
-      disableOAuth: props.oAuth === undefined,
-      oAuth: props.oAuth,
-    });
-
-    this.defineAuthChallengeFunction = define;
-    this.createAuthChallengeFunction = create;
-    this.verifyAuthChallengeFunction = verify;
+    // 'Default' is left out of logical IDs: the flow's resources keep the IDs they had before the split.
+    this.customAuth = new CustomAuth(this, 'Default', { ...props, userPool: this.userPool, removalPolicy });
+    this.userPoolClient = this.customAuth.userPoolClient;
+    this.defineAuthChallengeFunction = this.customAuth.defineAuthChallengeFunction;
+    this.createAuthChallengeFunction = this.customAuth.createAuthChallengeFunction;
+    this.verifyAuthChallengeFunction = this.customAuth.verifyAuthChallengeFunction;
+    this.limitsTable = this.customAuth.limitsTable;
 
     // cdk-nag findings that are facts of this design, acknowledged with their reasons (see the README).
     acknowledge(this.userPool.node.defaultChild as CfnResource, userPoolAcknowledgements(featurePlan === cognito.FeaturePlan.PLUS));
@@ -412,66 +226,16 @@ export class CustomAuthUserPool extends Construct {
     if (smsRole) {
       acknowledge(smsRole.node.defaultChild as CfnResource, SMS_ROLE_ACKNOWLEDGEMENTS);
     }
-    for (const fn of [define, create, verify]) {
-      acknowledge(fn.node.defaultChild as CfnResource, FUNCTION_ACKNOWLEDGEMENTS);
-      // Each role has its policy from the log group grant above (and, for Create, the delivery grant).
-      acknowledge(fn.role!.node.findChild('DefaultPolicy').node.defaultChild as CfnResource, ROLE_POLICY_ACKNOWLEDGEMENTS);
-    }
   }
+}
 
-  /** The counts table, which only Create may update (one action), and its settings for Create. */
-  private addCrossSessionLimits(limits: CrossSessionLimits, create: lambda.Function): dynamodb.ITable | undefined {
-    if (limits.enabled === false) {
-      return undefined;
-    }
-    const table = new dynamodb.Table(this, 'LimitsTable', {
-      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      timeToLiveAttribute: 'expiresAt',
-      encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      // Counters that expire within two windows: nothing to restore, nothing to keep.
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    acknowledge(table.node.defaultChild as CfnResource, LIMITS_TABLE_ACKNOWLEDGEMENTS);
-    // The table itself only: no index ARNs, no other action.
-    iam.Grant.addToPrincipal({ grantee: create, actions: ['dynamodb:UpdateItem'], resourceArns: [table.tableArn] });
-    create.addEnvironment(ENV.budgetTable, table.tableName);
-    create.addEnvironment(ENV.budgetWindowSeconds, numberEnv(secondsProp('crossSessionLimits.window', limits.window, BUDGET_WINDOW_SECONDS)));
-    create.addEnvironment(ENV.budgetMaxCodes, numberEnv(integerProp('crossSessionLimits.maxCodes', limits.maxCodes, BUDGET_MAX_CODES)));
-    create.addEnvironment(ENV.budgetMaxWrongAnswers,
-      numberEnv(integerProp('crossSessionLimits.maxWrongAnswers', limits.maxWrongAnswers, BUDGET_MAX_WRONG_ANSWERS)));
-    return table;
+/**
+ * Recovery that never goes through a code channel when the password is a factor of its own (admin only),
+ * else through the channel the users have.
+ */
+function defaultAccountRecovery(passwordFirst: boolean, usesEmail: boolean, usesPhone: boolean): cognito.AccountRecovery {
+  if (passwordFirst) {
+    return cognito.AccountRecovery.NONE;
   }
-
-  /**
-   * Binds each distinct channel once (grants, configuration) and maps every challenge to its channel;
-   * checks the list fits `challengeCount` and that the pool has each channel's attribute.
-   */
-  private bindDeliveries(props: CustomAuthUserPoolProps, challengeCount: number, create: lambda.IFunction) {
-    const perChallenge = props.challengeDeliveries;
-    if (perChallenge !== undefined && !Token.isUnresolved(challengeCount) && perChallenge.length !== challengeCount) {
-      throw new Error(`challengeDeliveries must have one entry per challenge (challengeCount is ${challengeCount}), `
-        + `got ${perChallenge.length}. List exactly ${challengeCount} channels, or leave it out to use delivery for all.`);
-    }
-    if (perChallenge !== undefined && Token.isUnresolved(challengeCount)) {
-      throw new Error('challengeDeliveries needs a challengeCount known at synth time, got a token. Set challengeCount to a number.');
-    }
-    const deliveries = perChallenge ?? [props.delivery];
-    const distinct = [...new Set(deliveries)];
-    const bindings = distinct.map((channel, index) => channel._bind(this, `DeliveryChannel${index}`, create));
-    for (const { attribute } of bindings) {
-      const customName = attribute.startsWith('custom:') ? attribute.slice('custom:'.length) : undefined;
-      if (customName !== undefined && props.customAttributes?.[customName] === undefined) {
-        throw new Error(`customAttributes must declare ${customName}: a delivery channel reads the destination from ${attribute}, `
-          + `got ${JSON.stringify(Object.keys(props.customAttributes ?? {}))}. Add ${customName}: new cognito.StringAttribute({ mutable: true }).`);
-      }
-    }
-    const challenges = perChallenge === undefined
-      ? Array.from({ length: Token.isUnresolved(challengeCount) ? CHALLENGE_COUNT.max : challengeCount }, () => 0)
-      : deliveries.map((channel) => distinct.indexOf(channel));
-    return {
-      config: { channels: bindings.map((binding) => binding.channel), challenges },
-      attributes: new Set(bindings.map((binding) => binding.attribute)),
-    };
-  }
+  return usesEmail || !usesPhone ? cognito.AccountRecovery.EMAIL_ONLY : cognito.AccountRecovery.PHONE_WITHOUT_MFA_AND_EMAIL;
 }

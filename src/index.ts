@@ -1,2 +1,3 @@
 export * from './code-delivery';
+export * from './custom-auth';
 export * from './custom-auth-user-pool';

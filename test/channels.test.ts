@@ -40,7 +40,7 @@ describe('CodeDelivery.sms', () => {
     expect(JSON.stringify(statements)).not.toContain('ses:');
   });
 
-  test('configures the channel with the default message and requires a verified phone number', () => {
+  test('configures the channel with the default message and verifies phone numbers, without changing the schema', () => {
     // GIVEN / WHEN
     const { delivery, template } = synth({ delivery: CodeDelivery.sms() });
 
@@ -48,7 +48,7 @@ describe('CodeDelivery.sms', () => {
     expect(delivery).toEqual({ channels: [{ kind: 'sms', message: 'Your sign-in code is {####}' }], challenges: [0] });
     template.hasResourceProperties('AWS::Cognito::UserPool', {
       AutoVerifiedAttributes: ['phone_number'],
-      Schema: Match.arrayWith([{ Name: 'phone_number', Mutable: true, Required: true }]),
+      Schema: [{ Name: 'email', Mutable: true, Required: true }],
       SmsConfiguration: Match.objectLike({ SnsCallerArn: Match.anyValue() }),
     });
   });
@@ -107,7 +107,7 @@ describe('CodeDelivery.customSender', () => {
   test('rejects a custom attribute the pool does not declare', () => {
     expect(() => synth({}, (stack) => ({ delivery: CodeDelivery.customSender(senderIn(stack), { destinationAttribute: 'custom:chat_id' }) })))
       .toThrow('customAttributes must declare chat_id: a delivery channel reads the destination from custom:chat_id, got []. '
-        + 'Add chat_id: new cognito.StringAttribute({ mutable: true }).');
+        + 'Add chat_id: new cognito.StringAttribute({ mutable: true }) to the user pool\'s customAttributes.');
   });
 
   test.each(['chat_id', 'custom:', 'Email'])('rejects destinationAttribute %j', (destinationAttribute) => {
@@ -135,10 +135,7 @@ describe('challengeDeliveries', () => {
     expect(statements.filter((statement: any) => JSON.stringify(statement.Action).includes('ses:'))).toHaveLength(1);
     template.hasResourceProperties('AWS::Cognito::UserPool', {
       AutoVerifiedAttributes: ['email', 'phone_number'],
-      Schema: Match.arrayWith([
-        { Name: 'email', Mutable: true, Required: true },
-        { Name: 'phone_number', Mutable: true, Required: true },
-      ]),
+      Schema: [{ Name: 'email', Mutable: true, Required: true }],
     });
   });
 

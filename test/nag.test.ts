@@ -36,15 +36,19 @@ function stackWith(props: Partial<CustomAuthUserPoolProps>, prepare: (stack: Sta
   return stack;
 }
 
+/** A construct path below the construct, as findings name it (the flow's resources are under its `Default` child). */
+function belowAuth(path: string): string {
+  return path.replace(/^\/?Nag\/Auth\/(Default\/)?/, '');
+}
+
 /** Every unacknowledged error and warning a pack reports for the stack (acknowledged findings are not annotated). */
 function findingsOf(stack: Stack, pack: Pack): Finding[] {
   Aspects.of(stack).add(new pack());
   const annotations = Annotations.fromStack(stack);
   const rule = (data: unknown) => String(data).split(':')[0];
-  const relative = (id: string) => id.replace(/^\/Nag\/Auth\//, '');
   return [
-    ...annotations.findError('*', Match.anyValue()).map((m): Finding => ({ level: 'error', path: relative(m.id), rule: rule(m.entry.data) })),
-    ...annotations.findWarning('*', Match.anyValue()).map((m): Finding => ({ level: 'warning', path: relative(m.id), rule: rule(m.entry.data) })),
+    ...annotations.findError('*', Match.anyValue()).map((m): Finding => ({ level: 'error', path: belowAuth(m.id), rule: rule(m.entry.data) })),
+    ...annotations.findWarning('*', Match.anyValue()).map((m): Finding => ({ level: 'warning', path: belowAuth(m.id), rule: rule(m.entry.data) })),
   ].sort((a, b) => `${a.rule} ${a.path}`.localeCompare(`${b.rule} ${b.path}`));
 }
 
@@ -78,7 +82,7 @@ describe('cdk-nag AwsSolutions', () => {
     const stack = stackWith(props, withoutAcknowledgements);
     const shipped = [...acknowledgementsIn(stackWith(props)).entries()].flatMap(([resource, rules]) =>
       rules.filter((rule) => rule.id.startsWith('AwsSolutions-') && rule.id !== 'AwsSolutions-L1')
-        .map((rule) => `${rule.id} ${resource.node.path.replace(/^Nag\/Auth\//, '')}`));
+        .map((rule) => `${rule.id} ${belowAuth(resource.node.path)}`));
 
     // WHEN / THEN each acknowledged rule fires where it was acknowledged (L1 is covered below)
     const fired = findingsOf(stack, AwsSolutionsChecks).map((finding) => `${finding.rule} ${finding.path}`);
@@ -90,7 +94,7 @@ describe('cdk-nag AwsSolutions', () => {
     const lite = acknowledgementsIn(stackWith({}));
     const plus = acknowledgementsIn(stackWith({ threatProtection: cognito.CustomThreatProtectionMode.AUDIT_ONLY }));
     const ids = (found: typeof lite, path: string) => [...found.entries()]
-      .filter(([resource]) => resource.node.path === `Nag/Auth/${path}`).flatMap(([, rules]) => rules.map((rule) => rule.id));
+      .filter(([resource]) => belowAuth(resource.node.path) === path).flatMap(([, rules]) => rules.map((rule) => rule.id));
     expect(ids(lite, 'UserPool/Resource')).toEqual(['AwsSolutions-COG2', 'AwsSolutions-COG8']);
     expect(ids(plus, 'UserPool/Resource')).toEqual(['AwsSolutions-COG2']);
     for (const fn of FUNCTIONS) {
@@ -162,7 +166,7 @@ describe.each<[string, Pack, string]>([
 
   test('every shipped acknowledgement for this pack is needed (the rule fires without it)', () => {
     const shipped = [...acknowledgementsIn(stackWith({})).entries()].flatMap(([resource, rules]) =>
-      rules.filter((rule) => rule.id.startsWith(`${prefix}-`)).map((rule) => `${rule.id} ${resource.node.path.replace(/^Nag\/Auth\//, '')}`));
+      rules.filter((rule) => rule.id.startsWith(`${prefix}-`)).map((rule) => `${rule.id} ${belowAuth(resource.node.path)}`));
     const fired = findingsOf(stackWith({}, withoutAcknowledgements), pack).map((finding) => `${finding.rule} ${finding.path}`);
     const documented = deployerFindings(prefix, false).map((finding) => `${finding.rule} ${finding.path}`);
     expect(shipped).toHaveLength(11);

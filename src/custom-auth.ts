@@ -1,0 +1,383 @@
+import { CfnResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { CodeDelivery } from './code-delivery';
+import type { CrossSessionLimits } from './custom-auth-user-pool';
+import {
+  AttachablePool, attachablePool, checkOtherClients, checkPoolForCustomAuth, CustomAttributeSchema, customAttributesOf, hardenedWriteAttributes,
+} from './private/attach-checks';
+import { CreateAuthChallengeFunction } from './private/create-auth-challenge-function';
+import { DefineAuthChallengeFunction } from './private/define-auth-challenge-function';
+import {
+  BUDGET_MAX_CODES, BUDGET_MAX_WRONG_ANSWERS, BUDGET_WINDOW_SECONDS, CHALLENGE_COUNT,
+  CODE_LENGTH, CODE_VALIDITY_SECONDS, ENV, IntegerBounds, MAX_ATTEMPTS,
+} from './private/handler-contract';
+import { acknowledge, FUNCTION_ACKNOWLEDGEMENTS, LIMITS_TABLE_ACKNOWLEDGEMENTS, ROLE_POLICY_ACKNOWLEDGEMENTS } from './private/nag-acknowledgements';
+import { integerProp, minutesProp, numberEnv, secondsProp } from './private/validate';
+import { VerifyAuthChallengeFunction } from './private/verify-auth-challenge-function';
+
+/** Cognito's own bounds for an app client's AuthSessionValidity, in minutes. */
+const AUTH_SESSION_VALIDITY_MINUTES: IntegerBounds = { min: 3, max: 15, default: 3 };
+
+/**
+ * Options of an app client that signs users in with the custom authentication flow.
+ */
+export interface CustomAuthClientOptions {
+  /**
+   * How long a client has to answer each step (the app client's AuthSessionValidity), in whole
+   * minutes from 3 to 15. Cannot be a token.
+   *
+   * @default Duration.minutes(3)
+   * @see https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-authentication-flow.html
+   */
+  readonly authSessionValidity?: Duration;
+
+  /**
+   * Give the app client a secret (for server-side clients, which must then send SECRET_HASH).
+   *
+   * @default false
+   */
+  readonly generateSecret?: boolean;
+
+  /**
+   * OAuth settings of the app client. Custom authentication runs only through the
+   * InitiateAuth API: leave OAuth off unless a federated or machine flow needs it.
+   *
+   * @default - OAuth disabled
+   */
+  readonly oAuth?: cognito.OAuthSettings;
+
+  /**
+   * The user attributes a signed-in user may change with their access token (`UpdateUserAttributes`).
+   * It must not name an attribute a channel sends codes to (`email`, `phone_number`, a custom sender's
+   * attribute) nor its `_verified` companion: a stolen access token could then redirect every later
+   * code. Change those through an admin path (`AdminUpdateUserAttributes`) instead.
+   *
+   * @default - every standard attribute and every mutable custom attribute of the pool, except the
+   * channels' destination attributes and their `_verified` companions
+   */
+  readonly writeAttributes?: cognito.ClientAttributes;
+}
+
+/**
+ * The custom authentication flow's settings, shared by `CustomAuth` and `CustomAuthUserPool`.
+ */
+export interface CustomAuthFlowOptions extends CustomAuthClientOptions {
+  /**
+   * How one-time codes reach users: the channel of every challenge that `challengeDeliveries` does
+   * not set.
+   *
+   * @example CodeDelivery.email({ fromAddress: 'no-reply@example.com' })
+   */
+  readonly delivery: CodeDelivery;
+
+  /**
+   * A channel per challenge, in order: `challengeDeliveries[0]` delivers challenge 1's code, and so on
+   * (for example email, then SMS). Must have exactly `challengeCount` entries.
+   *
+   * @default - every challenge uses `delivery`
+   */
+  readonly challengeDeliveries?: CodeDelivery[];
+
+  /**
+   * How many custom challenges (one code each) a user must answer correctly to get tokens.
+   *
+   * @default 1
+   */
+  readonly challengeCount?: number;
+
+  /**
+   * Verify the user's password (SRP: `SRP_A` then `PASSWORD_VERIFIER`) before the custom challenges.
+   * Clients then start with `CHALLENGE_NAME: SRP_A` (Amplify JS: `CUSTOM_WITH_SRP`); a sign-in that
+   * skips or fails the password step fails.
+   *
+   * @default false
+   */
+  readonly passwordFirst?: boolean;
+
+  /**
+   * Wrong answers tolerated per challenge; the sign-in fails at this many wrong answers.
+   *
+   * @default 3
+   */
+  readonly maxAttempts?: number;
+
+  /**
+   * Digits in each one-time code, from 6 to 10.
+   *
+   * @default 6
+   */
+  readonly codeLength?: number;
+
+  /**
+   * How long one code stays valid, from 1 to 60 minutes. The limit is absolute: retries of the same
+   * challenge reuse the code but not beyond it; a retry after it issues and sends a new code.
+   *
+   * @default Duration.minutes(5)
+   */
+  readonly codeValidity?: Duration;
+
+  /**
+   * Per-user limits on codes sent and wrong answers across sign-ins, in a time window.
+   *
+   * @default - on: 10 codes and 10 wrong answers per user per hour
+   */
+  readonly crossSessionLimits?: CrossSessionLimits;
+
+  /**
+   * How long the three functions' logs are kept.
+   *
+   * @default logs.RetentionDays.THREE_MONTHS
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * A KMS key to encrypt the three functions' log groups with. As for any encrypted log group, the
+   * key policy must let CloudWatch Logs (`logs.<region>.amazonaws.com`) use the key.
+   *
+   * @default - CloudWatch Logs' own encryption at rest
+   * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+   */
+  readonly logEncryptionKey?: kms.IKey;
+}
+
+/**
+ * Properties of a `CustomAuth`.
+ */
+export interface CustomAuthProps extends CustomAuthFlowOptions {
+  /**
+   * The user pool to add custom authentication to. It must be defined in this CDK app, in the same
+   * stack as this construct (`new cognito.UserPool`, or Amplify Gen 2's `backend.auth.resources.userPool`),
+   * and must not already have a Define, Create or Verify Auth Challenge trigger, nor MFA required.
+   */
+  readonly userPool: cognito.IUserPool;
+
+  /**
+   * What happens to the three functions' log groups when removed from the stack.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/** One trigger function with the log group and the role it alone uses. */
+interface TriggerSpec {
+  readonly id: string;
+  readonly functionClass: typeof DefineAuthChallengeFunction;
+  readonly description: string;
+  readonly memorySize: number;
+  readonly timeout: Duration;
+  readonly environment: Record<string, string>;
+}
+
+/**
+ * Cognito's custom authentication flow added to an existing user pool of this app: one-time codes in
+ * one or more challenges, optionally after the password, through three hardened Lambda triggers
+ * (Define, Create and Verify Auth Challenge) wired to the pool, with a hardened app client.
+ */
+export class CustomAuth extends Construct {
+  /** The user pool the triggers are wired to. */
+  public readonly userPool: cognito.IUserPool;
+  /** The app client: custom auth and refresh only, PreventUserExistenceErrors enabled, no write access to the codes' destinations. */
+  public readonly userPoolClient: cognito.UserPoolClient;
+  /** The Define Auth Challenge trigger. */
+  public readonly defineAuthChallengeFunction: lambda.IFunction;
+  /** The Create Auth Challenge trigger, which delivers the codes. */
+  public readonly createAuthChallengeFunction: lambda.IFunction;
+  /** The Verify Auth Challenge Response trigger. */
+  public readonly verifyAuthChallengeFunction: lambda.IFunction;
+  /** The table of per-user counts for `crossSessionLimits`, if they are on. */
+  public readonly limitsTable?: dynamodb.ITable;
+
+  /** The pool as this construct inspects and changes it. */
+  private readonly pool: AttachablePool;
+  /** The attributes codes are sent to; no client this construct creates may write them. */
+  private readonly destinationAttributes: ReadonlySet<string>;
+  /** The clients this construct created, which the checks of other clients skip. */
+  private readonly ownClients = new Set<cognito.UserPoolClient>();
+
+  public constructor(scope: Construct, id: string, props: CustomAuthProps) {
+    super(scope, id);
+    const pool = attachablePool(this, props.userPool);
+    this.pool = pool;
+    this.userPool = props.userPool;
+
+    const challengeCount = integerProp('challengeCount', props.challengeCount, CHALLENGE_COUNT);
+    const challengeEnvironment = {
+      [ENV.challengeCount]: numberEnv(challengeCount),
+      [ENV.passwordFirst]: String(props.passwordFirst ?? false),
+      [ENV.maxAttempts]: numberEnv(integerProp('maxAttempts', props.maxAttempts, MAX_ATTEMPTS)),
+    };
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+
+    const createTrigger = (spec: TriggerSpec): lambda.Function => {
+      const logGroup = new logs.LogGroup(this, `${spec.id}Logs`, {
+        retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+        encryptionKey: props.logEncryptionKey,
+        removalPolicy,
+      });
+      // Only its own log group: no AWSLambdaBasicExecutionRole and its logs:* on every group.
+      const role = new iam.Role(this, `${spec.id}Role`, {
+        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+        description: `Runs the ${spec.description} trigger`,
+      });
+      logGroup.grantWrite(role);
+      return new spec.functionClass(this, spec.id, {
+        description: `Cognito custom auth: ${spec.description}`,
+        architecture: lambda.Architecture.ARM_64,
+        memorySize: spec.memorySize,
+        timeout: spec.timeout,
+        role,
+        logGroup,
+        loggingFormat: lambda.LoggingFormat.JSON,
+        applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
+        systemLogLevelV2: lambda.SystemLogLevel.WARN,
+        environment: spec.environment,
+      });
+    };
+
+    const define = createTrigger({
+      id: 'DefineAuthChallenge',
+      functionClass: DefineAuthChallengeFunction,
+      description: 'Define Auth Challenge',
+      memorySize: 128,
+      timeout: Duration.seconds(3),
+      environment: challengeEnvironment,
+    });
+    const create = createTrigger({
+      id: 'CreateAuthChallenge',
+      functionClass: CreateAuthChallengeFunction,
+      description: 'Create Auth Challenge',
+      memorySize: 256,
+      timeout: Duration.seconds(5),
+      environment: {
+        ...challengeEnvironment,
+        [ENV.codeLength]: numberEnv(integerProp('codeLength', props.codeLength, CODE_LENGTH)),
+        [ENV.codeValiditySeconds]: numberEnv(secondsProp('codeValidity', props.codeValidity, CODE_VALIDITY_SECONDS)),
+      },
+    });
+    const verify = createTrigger({
+      id: 'VerifyAuthChallenge',
+      functionClass: VerifyAuthChallengeFunction,
+      description: 'Verify Auth Challenge Response',
+      memorySize: 128,
+      timeout: Duration.seconds(3),
+      environment: {},
+    });
+    this.limitsTable = this.addCrossSessionLimits(props.crossSessionLimits ?? {}, create);
+    const delivery = this.bindDeliveries(props, challengeCount, create, customAttributesOf(pool.cfn));
+    create.addEnvironment(ENV.codeDelivery, Stack.of(this).toJsonString(delivery.config));
+    this.destinationAttributes = delivery.attributes;
+
+    pool.userPool.addTrigger(cognito.UserPoolOperation.DEFINE_AUTH_CHALLENGE, define);
+    pool.userPool.addTrigger(cognito.UserPoolOperation.CREATE_AUTH_CHALLENGE, create);
+    pool.userPool.addTrigger(cognito.UserPoolOperation.VERIFY_AUTH_CHALLENGE_RESPONSE, verify);
+    this.userPoolClient = this.addClient('Client', props);
+
+    this.defineAuthChallengeFunction = define;
+    this.createAuthChallengeFunction = create;
+    this.verifyAuthChallengeFunction = verify;
+
+    // cdk-nag findings that are facts of this design, acknowledged with their reasons (see the README).
+    for (const fn of [define, create, verify]) {
+      acknowledge(fn.node.defaultChild as CfnResource, FUNCTION_ACKNOWLEDGEMENTS);
+      // Each role has its policy from the log group grant above (and, for Create, the delivery grant).
+      acknowledge(fn.role!.node.findChild('DefaultPolicy').node.defaultChild as CfnResource, ROLE_POLICY_ACKNOWLEDGEMENTS);
+    }
+
+    // The pool's recovery and the other clients can still change after this line: check them once the app is built.
+    const passwordFirst = props.passwordFirst ?? false;
+    this.node.addValidation({
+      validate: () => {
+        checkPoolForCustomAuth(this, pool.cfn, { passwordFirst, destinations: this.destinationAttributes });
+        checkOtherClients(this, pool.userPool, { skip: this.ownClients, destinations: this.destinationAttributes });
+        return [];
+      },
+    });
+  }
+
+  /**
+   * Adds another app client (web, mobile) with the same hardening as `userPoolClient`: custom auth and
+   * refresh only, PreventUserExistenceErrors enabled, token revocation on, and no write access to the
+   * attributes codes are sent to.
+   */
+  public addClient(id: string, options: CustomAuthClientOptions = {}): cognito.UserPoolClient {
+    const client = new cognito.UserPoolClient(this, id, {
+      userPool: this.userPool,
+      // Custom auth (+ refresh, which CDK always adds): any password-only flow would skip the challenges.
+      authFlows: { custom: true },
+      // Not a prop: without it an unknown username fails differently from a known one.
+      preventUserExistenceErrors: true,
+      generateSecret: options.generateSecret ?? false,
+      authSessionValidity: minutesProp('authSessionValidity', options.authSessionValidity, AUTH_SESSION_VALIDITY_MINUTES),
+      enableTokenRevocation: true,
+      disableOAuth: options.oAuth === undefined,
+      oAuth: options.oAuth,
+      writeAttributes: hardenedWriteAttributes(options.writeAttributes, this.destinationAttributes, customAttributesOf(this.pool.cfn)),
+    });
+    this.ownClients.add(client);
+    return client;
+  }
+
+  /** The counts table, which only Create may update (one action), and its settings for Create. */
+  private addCrossSessionLimits(limits: CrossSessionLimits, create: lambda.Function): dynamodb.ITable | undefined {
+    if (limits.enabled === false) {
+      return undefined;
+    }
+    const table = new dynamodb.Table(this, 'LimitsTable', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: 'expiresAt',
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      // Counters that expire within two windows: nothing to restore, nothing to keep.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    acknowledge(table.node.defaultChild as CfnResource, LIMITS_TABLE_ACKNOWLEDGEMENTS);
+    // The table itself only: no index ARNs, no other action.
+    iam.Grant.addToPrincipal({ grantee: create, actions: ['dynamodb:UpdateItem'], resourceArns: [table.tableArn] });
+    create.addEnvironment(ENV.budgetTable, table.tableName);
+    create.addEnvironment(ENV.budgetWindowSeconds, numberEnv(secondsProp('crossSessionLimits.window', limits.window, BUDGET_WINDOW_SECONDS)));
+    create.addEnvironment(ENV.budgetMaxCodes, numberEnv(integerProp('crossSessionLimits.maxCodes', limits.maxCodes, BUDGET_MAX_CODES)));
+    create.addEnvironment(ENV.budgetMaxWrongAnswers,
+      numberEnv(integerProp('crossSessionLimits.maxWrongAnswers', limits.maxWrongAnswers, BUDGET_MAX_WRONG_ANSWERS)));
+    return table;
+  }
+
+  /**
+   * Binds each distinct channel once (grants, configuration) and maps every challenge to its channel;
+   * checks the list fits `challengeCount` and that the pool declares each channel's custom attribute.
+   */
+  private bindDeliveries(props: CustomAuthFlowOptions, challengeCount: number, create: lambda.IFunction, poolCustomAttributes: CustomAttributeSchema[]) {
+    const perChallenge = props.challengeDeliveries;
+    if (perChallenge !== undefined && !Token.isUnresolved(challengeCount) && perChallenge.length !== challengeCount) {
+      throw new Error(`challengeDeliveries must have one entry per challenge (challengeCount is ${challengeCount}), `
+        + `got ${perChallenge.length}. List exactly ${challengeCount} channels, or leave it out to use delivery for all.`);
+    }
+    if (perChallenge !== undefined && Token.isUnresolved(challengeCount)) {
+      throw new Error('challengeDeliveries needs a challengeCount known at synth time, got a token. Set challengeCount to a number.');
+    }
+    const deliveries = perChallenge ?? [props.delivery];
+    const distinct = [...new Set(deliveries)];
+    const bindings = distinct.map((channel, index) => channel._bind(this, `DeliveryChannel${index}`, create));
+    const declared = poolCustomAttributes.map((attribute) => attribute.name);
+    for (const { attribute } of bindings) {
+      const customName = attribute.startsWith('custom:') ? attribute.slice('custom:'.length) : undefined;
+      if (customName !== undefined && !declared.includes(customName)) {
+        throw new Error(`customAttributes must declare ${customName}: a delivery channel reads the destination from ${attribute}, `
+          + `got ${JSON.stringify(declared)}. Add ${customName}: new cognito.StringAttribute({ mutable: true }) to the user pool's customAttributes.`);
+      }
+    }
+    const challenges = perChallenge === undefined
+      ? Array.from({ length: Token.isUnresolved(challengeCount) ? CHALLENGE_COUNT.max : challengeCount }, () => 0)
+      : deliveries.map((channel) => distinct.indexOf(channel));
+    return {
+      config: { channels: bindings.map((binding) => binding.channel), challenges },
+      attributes: new Set(bindings.map((binding) => binding.attribute)),
+    };
+  }
+}

@@ -1,0 +1,206 @@
+import { Annotations, CfnResource, Stack, Token } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import { Construct, IConstruct } from 'constructs';
+
+/**
+ * What `CustomAuth` checks, at synth time, of the user pool it attaches to and of the pool's other
+ * app clients: what it can see in the app's construct tree (the pool's L1 resource and its clients').
+ */
+
+/** A user pool defined in this app: the L2 to add triggers to and the L1 to read its settings from. */
+export interface AttachablePool {
+  readonly userPool: cognito.UserPool;
+  readonly cfn: cognito.CfnUserPool;
+}
+
+/** A custom attribute of the pool's schema, without its `custom:` prefix. */
+export interface CustomAttributeSchema {
+  readonly name: string;
+  readonly mutable: boolean;
+}
+
+/** Cognito's standard attributes by their `StandardAttributesMask` key (aws-cdk-lib keeps its own copy private). */
+const STANDARD_ATTRIBUTES: Record<keyof cognito.StandardAttributesMask, string> = {
+  address: 'address',
+  birthdate: 'birthdate',
+  email: 'email',
+  familyName: 'family_name',
+  gender: 'gender',
+  givenName: 'given_name',
+  locale: 'locale',
+  middleName: 'middle_name',
+  fullname: 'name',
+  nickname: 'nickname',
+  phoneNumber: 'phone_number',
+  profilePicture: 'picture',
+  preferredUsername: 'preferred_username',
+  profilePage: 'profile',
+  timezone: 'zoneinfo',
+  lastUpdateTime: 'updated_at',
+  website: 'website',
+  emailVerified: 'email_verified',
+  phoneNumberVerified: 'phone_number_verified',
+};
+const STANDARD_NAMES = new Set([...Object.values(STANDARD_ATTRIBUTES), 'sub']);
+
+/** The three triggers of the custom flow, as the pool's LambdaConfig names them. */
+const CUSTOM_AUTH_TRIGGERS = ['DefineAuthChallenge', 'CreateAuthChallenge', 'VerifyAuthChallengeResponse'];
+
+/** Explicit auth flows that sign in with a password alone, or offer another way past the codes. */
+const PASSWORD_FLOWS = ['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_USER_AUTH',
+  'ADMIN_NO_SRP_AUTH', 'USER_PASSWORD_AUTH'];
+
+/** Account recovery mechanisms by the attribute they send the reset code to. */
+const RECOVERY_ATTRIBUTES: Record<string, string> = { verified_email: 'email', verified_phone_number: 'phone_number' };
+
+/**
+ * The pool, if `CustomAuth` can attach to it: defined in this app, in the scope's stack, with none of
+ * the three triggers and MFA not required. Anything else is an error that says why and what to do.
+ */
+export function attachablePool(scope: Construct, userPool: cognito.IUserPool): AttachablePool {
+  const cfn = userPool.node.defaultChild;
+  // Duck-typed: a pool from another copy of aws-cdk-lib (Amplify's, say) is not an instance of ours.
+  const defined = cfn !== undefined && CfnResource.isCfnResource(cfn) && cfn.cfnResourceType === 'AWS::Cognito::UserPool'
+    && typeof (userPool as Partial<cognito.UserPool>).addTrigger === 'function';
+  if (!defined) {
+    throw new Error(`userPool must be a user pool defined in this CDK app (new cognito.UserPool, or Amplify Gen 2's backend.auth.resources.userPool), `
+      + `got an imported pool (${userPool.node.path}). Cognito triggers are settings of the pool resource itself (LambdaConfig), which `
+      + 'CloudFormation can change only on a pool its stack manages. Define the pool in this app (bring an existing pool under '
+      + 'CloudFormation with `cdk import`), or use CustomAuthUserPool for a new pool.');
+  }
+  const poolStack = Stack.of(userPool);
+  if (poolStack !== Stack.of(scope)) {
+    throw new Error(`CustomAuth must be in the same stack as its userPool, got userPool in ${poolStack.node.path} and CustomAuth in `
+      + `${Stack.of(scope).node.path}. The pool's LambdaConfig refers to the functions and their invoke permissions refer to the pool: `
+      + 'across two stacks that is a dependency cycle. Create it in the pool\'s stack: new CustomAuth(Stack.of(userPool), ...).');
+  }
+  const pool: AttachablePool = { userPool: userPool as cognito.UserPool, cfn: cfn as cognito.CfnUserPool };
+  const taken = Object.keys(resolved(pool.cfn, pool.cfn.lambdaConfig) ?? {})
+    .map((key) => key.charAt(0).toUpperCase() + key.slice(1))
+    .filter((trigger) => CUSTOM_AUTH_TRIGGERS.includes(trigger));
+  if (taken.length > 0) {
+    throw new Error(`userPool already has a ${taken.join(', ')} trigger (${userPool.node.path}): a pool runs one function per trigger, `
+      + 'and custom authentication needs its own Define, Create and Verify Auth Challenge triggers. Remove the pool\'s existing '
+      + 'custom authentication triggers, or keep them and do not add CustomAuth.');
+  }
+  if (resolved(pool.cfn, pool.cfn.mfaConfiguration) === 'ON') {
+    throw new Error(`userPool must not require MFA, got mfa Mfa.REQUIRED (${userPool.node.path}): Cognito would add an SMS or TOTP `
+      + 'step to every custom sign-in, which the Define trigger rejects, so nobody could sign in. Set mfa to cognito.Mfa.OFF: '
+      + 'the one-time codes are the extra factors.');
+  }
+  return pool;
+}
+
+/** The pool's custom attributes, from its schema. */
+export function customAttributesOf(cfn: cognito.CfnUserPool): CustomAttributeSchema[] {
+  const schema = resolved(cfn, cfn.schema);
+  if (!Array.isArray(schema)) {
+    return [];
+  }
+  return schema
+    .filter((attribute) => typeof attribute?.name === 'string' && !STANDARD_NAMES.has(attribute.name))
+    .map((attribute) => ({ name: String(attribute.name).replace(/^custom:/, ''), mutable: attribute.mutable === true }));
+}
+
+/**
+ * The write attributes of a client the construct creates: the user's, which must not name a protected
+ * attribute, or every writable attribute of the pool except the protected ones.
+ */
+export function hardenedWriteAttributes(
+  writeAttributes: cognito.ClientAttributes | undefined,
+  destinations: ReadonlySet<string>,
+  customAttributes: CustomAttributeSchema[],
+): cognito.ClientAttributes {
+  const protectedAttributes = protectedAttributesOf(destinations);
+  if (writeAttributes !== undefined) {
+    const named = writeAttributes.attributes().filter((attribute) => !Token.isUnresolved(attribute) && protectedAttributes.has(attribute));
+    if (named.length > 0) {
+      throw new Error(`writeAttributes must not include ${named.join(', ')}, got ${JSON.stringify(writeAttributes.attributes())}: codes are sent to `
+        + `${[...destinations].join(', ')}, and a user's access token could change it (UpdateUserAttributes) and receive every later code. `
+        + 'Remove it; change a user\'s address through an admin path (AdminUpdateUserAttributes), as the README\'s "Changing a user\'s address" shows.');
+    }
+    return writeAttributes;
+  }
+  const standard = Object.fromEntries(Object.entries(STANDARD_ATTRIBUTES).map(([key, name]) => [key, !protectedAttributes.has(name)]));
+  const custom = customAttributes.filter((attribute) => attribute.mutable && !protectedAttributes.has(`custom:${attribute.name}`));
+  return new cognito.ClientAttributes().withStandardAttributes(standard).withCustomAttributes(...custom.map((attribute) => attribute.name));
+}
+
+/** The destinations and, for email and phone_number, their `_verified` companions. */
+function protectedAttributesOf(destinations: ReadonlySet<string>): Set<string> {
+  const verified = [...destinations].filter((attribute) => attribute === 'email' || attribute === 'phone_number').map((attribute) => `${attribute}_verified`);
+  return new Set([...destinations, ...verified]);
+}
+
+/** Warnings about the pool's own settings, once the app is built. */
+export function checkPoolForCustomAuth(
+  scope: Construct,
+  cfn: cognito.CfnUserPool,
+  flow: { readonly passwordFirst: boolean; readonly destinations: ReadonlySet<string> },
+): void {
+  if (resolved(cfn, cfn.mfaConfiguration) === 'OPTIONAL') {
+    Annotations.of(scope).addWarningV2('cdk-cognito-custom-auth:optionalMfa', `The user pool ${cfn.node.path} has optional MFA: a user `
+      + 'who sets up SMS or TOTP MFA gets that step inside the custom flow, which the Define trigger rejects, so that user cannot sign in. '
+      + 'Set the pool\'s mfa to cognito.Mfa.OFF: the one-time codes are the extra factors.');
+  }
+  if (!flow.passwordFirst) {
+    return;
+  }
+  const setting = resolved(cfn, cfn.accountRecoverySetting);
+  const mechanisms: unknown[] = Array.isArray(setting?.recoveryMechanisms)
+    ? setting.recoveryMechanisms.map((mechanism: { name?: unknown }) => mechanism?.name)
+    // Without AccountRecoverySetting Cognito recovers through a verified phone number, else a verified email.
+    : ['verified_phone_number', 'verified_email'];
+  const throughCodes = mechanisms.map((name) => RECOVERY_ATTRIBUTES[String(name)]).filter((attribute) => flow.destinations.has(attribute));
+  if (throughCodes.length > 0) {
+    Annotations.of(scope).addWarningV2('cdk-cognito-custom-auth:recoveryThroughCodeChannel', `With passwordFirst, the user pool ${cfn.node.path} `
+      + `lets users reset their password through ${throughCodes.join(' and ')}, where the sign-in codes go: whoever reads those messages `
+      + 'can reset the password and then answer the codes, so the password and the codes collapse to one factor. Set the pool\'s '
+      + 'account recovery to cognito.AccountRecovery.NONE (admin only, the CustomAuthUserPool default with passwordFirst) or to a '
+      + 'channel the codes do not use; acknowledge this warning only if you accept that cost.');
+  }
+}
+
+/** Warnings about the pool's other app clients in this app, once the app is built. */
+export function checkOtherClients(
+  scope: Construct,
+  userPool: cognito.IUserPool,
+  flow: { readonly skip: ReadonlySet<cognito.UserPoolClient>; readonly destinations: ReadonlySet<string> },
+): void {
+  const own = new Set([...flow.skip].map((client) => client.node.defaultChild));
+  const clients = scope.node.root.node.findAll().filter((construct): construct is cognito.CfnUserPoolClient =>
+    CfnResource.isCfnResource(construct) && construct.cfnResourceType === 'AWS::Cognito::UserPoolClient'
+    && (construct as cognito.CfnUserPoolClient).userPoolId === userPool.userPoolId && !own.has(construct));
+  const protectedAttributes = protectedAttributesOf(flow.destinations);
+  for (const client of clients) {
+    const path = clientPath(client);
+    const flows = resolved(client, client.explicitAuthFlows);
+    const passwordFlows = flows === undefined
+      ? ['ALLOW_USER_SRP_AUTH (Cognito\'s default when no auth flow is set)']
+      : Array.isArray(flows) ? flows.filter((name) => PASSWORD_FLOWS.includes(name)) : [];
+    if (passwordFlows.length > 0) {
+      Annotations.of(scope).addWarningV2('cdk-cognito-custom-auth:otherClientPasswordFlow', `The app client ${path} of the same user pool `
+        + `allows ${passwordFlows.join(', ')}: a sign-in there gets tokens without the one-time codes of ${scope.node.path}. `
+        + 'Allow only custom auth on it (authFlows: { custom: true }), or create it with addClient() of this construct.');
+    }
+    const writes = resolved(client, client.writeAttributes);
+    // Without WriteAttributes a client may write every standard attribute.
+    const writable = writes === undefined ? [...protectedAttributes].filter((attribute) => STANDARD_NAMES.has(attribute))
+      : Array.isArray(writes) ? writes.filter((attribute) => protectedAttributes.has(attribute)) : [];
+    if (writable.length > 0) {
+      Annotations.of(scope).addWarningV2('cdk-cognito-custom-auth:otherClientWritesDestination', `The app client ${path} of the same user pool `
+        + `lets users change ${writable.join(', ')} with their access token, where the one-time codes of ${scope.node.path} go: a stolen `
+        + 'token could redirect every later code. Give it writeAttributes without them, or create it with addClient() of this construct.');
+    }
+  }
+}
+
+/** The L2 client's path when the L1 is its default child, for messages. */
+function clientPath(client: IConstruct): string {
+  return client.node.id === 'Resource' && client.node.scope ? client.node.scope.node.path : client.node.path;
+}
+
+/** A property of an L1 resource, resolved in its stack (the L2 sets most of them lazily). */
+function resolved(resource: IConstruct, value: unknown): any {
+  return value === undefined ? undefined : Stack.of(resource).resolve(value);
+}
