@@ -352,7 +352,9 @@ export class CustomAuth extends Construct {
    * Binds each distinct channel once (grants, configuration) and maps every challenge to its channel;
    * checks the list fits `challengeCount` and that the pool declares each channel's custom attribute.
    */
-  private bindDeliveries(props: CustomAuthFlowOptions, challengeCount: number, create: lambda.IFunction, poolCustomAttributes: CustomAttributeSchema[]) {
+  private bindDeliveries(
+    props: CustomAuthFlowOptions, challengeCount: number, create: lambda.IFunction, poolCustomAttributes: CustomAttributeSchema[],
+  ) {
     const perChallenge = props.challengeDeliveries;
     if (perChallenge !== undefined && !Token.isUnresolved(challengeCount) && perChallenge.length !== challengeCount) {
       throw new Error(`challengeDeliveries must have one entry per challenge (challengeCount is ${challengeCount}), `

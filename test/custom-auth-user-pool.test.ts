@@ -1,6 +1,7 @@
 import { App, CfnElement, CfnParameter, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { IConstruct } from 'constructs';
 import { CodeDelivery, CustomAuthUserPool, CustomAuthUserPoolProps } from '../src';
@@ -595,6 +596,131 @@ describe('CustomAuthUserPool', () => {
 
     // THEN
     template.hasResourceProperties('AWS::Cognito::UserPool', { DeletionProtection: 'ACTIVE' });
+  });
+
+  describe('account security around the codes', () => {
+    const sender = (stack: Stack) => lambda.Function.fromFunctionArn(stack, 'Sender', 'arn:aws:lambda:us-east-1:123456789012:function:sender');
+    const email = CodeDelivery.email({ fromAddress: 'no-reply@example.com' });
+    const CHANNELS: Array<[string, (stack: Stack) => Partial<CustomAuthUserPoolProps>]> = [
+      ['email only', () => ({ delivery: email })],
+      ['SMS only', () => ({ delivery: CodeDelivery.sms() })],
+      ['email, then SMS', () => ({ delivery: email, challengeCount: 2, challengeDeliveries: [email, CodeDelivery.sms()] })],
+      ['a custom sender', (stack) => ({ delivery: CodeDelivery.customSender(sender(stack), { destinationAttribute: 'custom:chat_id' }) })],
+    ];
+
+    /** A pool with the chat_id attribute declared, whatever the channels, so that only the channels differ. */
+    function poolWith(build: (stack: Stack) => Partial<CustomAuthUserPoolProps>, props: Partial<CustomAuthUserPoolProps> = {}) {
+      const app = new App();
+      const stack = new Stack(app, 'Test', { env: { account: '123456789012', region: 'us-east-1' } });
+      const auth = new CustomAuthUserPool(stack, 'Auth', {
+        delivery: email,
+        customAttributes: { chat_id: new cognito.StringAttribute({ mutable: true }) },
+        ...props,
+        ...build(stack),
+      });
+      const template = Template.fromStack(stack);
+      const pool = propertiesOf(template, logicalId(stack, auth.userPool));
+      const client = propertiesOf(template, logicalId(stack, auth.userPoolClient));
+      return { stack, auth, pool, client };
+    }
+
+    test('the schema and sign-in attributes are the same for every channel, so changing channels is a safe update', () => {
+      // GIVEN / WHEN
+      const schemas = CHANNELS.map(([, build]) => {
+        const { pool } = poolWith(build);
+        const { Schema, UsernameAttributes, AliasAttributes, UsernameConfiguration } = pool;
+        return { Schema, UsernameAttributes, AliasAttributes, UsernameConfiguration };
+      });
+
+      // THEN
+      expect(schemas[0].Schema).toEqual([
+        { Name: 'email', Mutable: true, Required: true },
+        { Name: 'chat_id', AttributeDataType: 'String', Mutable: true },
+      ]);
+      for (const schema of schemas.slice(1)) {
+        expect(schema).toEqual(schemas[0]);
+      }
+    });
+
+    test('standardAttributes replaces the default schema, e.g. to keep updating a pool deployed with phone_number required', () => {
+      const { pool } = poolWith(() => ({ delivery: CodeDelivery.sms() }), {
+        standardAttributes: { email: { required: false, mutable: true }, phoneNumber: { required: true, mutable: true } },
+        customAttributes: undefined,
+      });
+
+      expect(pool.Schema).toEqual([{ Name: 'email', Mutable: true, Required: false }, { Name: 'phone_number', Mutable: true, Required: true }]);
+    });
+
+    const PROTECTED: Record<string, string[]> = {
+      'email only': ['email', 'email_verified'],
+      'SMS only': ['phone_number', 'phone_number_verified'],
+      'email, then SMS': ['email', 'email_verified', 'phone_number', 'phone_number_verified'],
+      'a custom sender': ['custom:chat_id'],
+    };
+    const WRITABLE = ['address', 'birthdate', 'custom:chat_id', 'email', 'email_verified', 'family_name', 'gender', 'given_name', 'locale',
+      'middle_name', 'name', 'nickname', 'phone_number', 'phone_number_verified', 'picture', 'preferred_username', 'profile', 'updated_at',
+      'website', 'zoneinfo'];
+
+    test.each(CHANNELS)('with %s, the client cannot write where the codes go, and can write every other attribute', (name, build) => {
+      // GIVEN / WHEN
+      const { client } = poolWith(build);
+
+      // THEN
+      expect(client.WriteAttributes).toEqual(WRITABLE.filter((attribute) => !PROTECTED[name].includes(attribute)));
+    });
+
+    test('writeAttributes that name a destination fail at synth, naming the fix', () => {
+      expect(() => stackWith({ writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ givenName: true, email: true }) }))
+        .toThrow('writeAttributes must not include email, got ["email","given_name"]: codes are sent to email');
+    });
+
+    test('customAuth.addClient adds a client with the same hardening', () => {
+      // GIVEN
+      const stack = new Stack(new App(), 'Test');
+      const auth = new CustomAuthUserPool(stack, 'Auth', { delivery: email });
+
+      // WHEN
+      const mobile = auth.customAuth.addClient('Mobile');
+
+      // THEN
+      const template = Template.fromStack(stack);
+      template.resourceCountIs('AWS::Cognito::UserPoolClient', 2);
+      expect(propertiesOf(template, logicalId(stack, mobile))).toEqual(propertiesOf(template, logicalId(stack, auth.userPoolClient)));
+    });
+
+    test.each([
+      ['passwordless, email codes', {}, ['verified_email']],
+      ['passwordless, SMS codes only', { delivery: CodeDelivery.sms() }, ['verified_phone_number', 'verified_email']],
+      ['password first, email codes', { passwordFirst: true }, ['admin_only']],
+      ['password first, SMS codes', { passwordFirst: true, delivery: CodeDelivery.sms() }, ['admin_only']],
+    ])('%s: account recovery by default, never through the codes\' channel when the password is a factor', (_name, props, mechanisms) => {
+      const { template, stack } = stackWith(props as Partial<CustomAuthUserPoolProps>);
+
+      template.hasResourceProperties('AWS::Cognito::UserPool', {
+        AccountRecoverySetting: { RecoveryMechanisms: mechanisms.map((name, index) => ({ Name: name, Priority: index + 1 })) },
+      });
+      expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('reset their password'))).toEqual([]);
+    });
+
+    test('with passwordFirst, accountRecovery through the codes\' channel opts back in with a warning that says what it costs', () => {
+      // GIVEN / WHEN
+      const { template, stack } = stackWith({ passwordFirst: true, accountRecovery: cognito.AccountRecovery.EMAIL_ONLY });
+
+      // THEN
+      template.hasResourceProperties('AWS::Cognito::UserPool', {
+        AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'verified_email', Priority: 1 }] },
+      });
+      const warnings = Annotations.fromStack(stack).findWarning('/Test/Auth/Default', Match.anyValue());
+      expect(warnings.map((warning) => warning.entry.data)).toEqual([expect.stringMatching(
+        /^With passwordFirst, the user pool Test\/Auth\/UserPool\/Resource lets users reset their password through email, where the sign-in codes go: .* collapse to one factor\./,
+      )]);
+    });
+
+    test('with passwordFirst, accountRecovery through a channel the codes do not use is no warning', () => {
+      const { stack } = stackWith({ passwordFirst: true, accountRecovery: cognito.AccountRecovery.PHONE_ONLY_WITHOUT_MFA });
+
+      expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
+    });
   });
 
   describe('snapshots', () => {

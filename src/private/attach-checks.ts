@@ -63,7 +63,7 @@ export function attachablePool(scope: Construct, userPool: cognito.IUserPool): A
   const defined = cfn !== undefined && CfnResource.isCfnResource(cfn) && cfn.cfnResourceType === 'AWS::Cognito::UserPool'
     && typeof (userPool as Partial<cognito.UserPool>).addTrigger === 'function';
   if (!defined) {
-    throw new Error(`userPool must be a user pool defined in this CDK app (new cognito.UserPool, or Amplify Gen 2's backend.auth.resources.userPool), `
+    throw new Error('userPool must be a user pool defined in this CDK app (new cognito.UserPool, or Amplify Gen 2\'s backend.auth.resources.userPool), '
       + `got an imported pool (${userPool.node.path}). Cognito triggers are settings of the pool resource itself (LambdaConfig), which `
       + 'CloudFormation can change only on a pool its stack manages. Define the pool in this app (bring an existing pool under '
       + 'CloudFormation with `cdk import`), or use CustomAuthUserPool for a new pool.');

@@ -1,0 +1,359 @@
+import { App, CfnElement, Duration, Fn, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { IConstruct } from 'constructs';
+import { CodeDelivery, CustomAuth, CustomAuthProps } from '../src';
+
+const EMAIL = CodeDelivery.email({ fromAddress: 'no-reply@example.com' });
+const ALL_STANDARD_BUT_EMAIL = ['address', 'birthdate', 'family_name', 'gender', 'given_name', 'locale', 'middle_name', 'name', 'nickname',
+  'phone_number', 'phone_number_verified', 'picture', 'preferred_username', 'profile', 'updated_at', 'website', 'zoneinfo'];
+
+interface Attached {
+  readonly app: App;
+  readonly stack: Stack;
+  readonly pool: cognito.UserPool;
+  readonly auth: CustomAuth;
+}
+
+/** A user pool of the app's own (its own aliases and self sign-up), with custom auth attached. */
+function attach(
+  props: Partial<CustomAuthProps> = {},
+  poolProps: cognito.UserPoolProps = {},
+  build: (stack: Stack, pool: cognito.UserPool) => void = () => undefined,
+): Attached {
+  const app = new App();
+  const stack = new Stack(app, 'Existing', { env: { account: '123456789012', region: 'us-east-1' } });
+  const pool = new cognito.UserPool(stack, 'Pool', {
+    signInAliases: { username: true, email: true },
+    selfSignUpEnabled: true,
+    accountRecovery: cognito.AccountRecovery.NONE,
+    ...poolProps,
+  });
+  build(stack, pool);
+  const auth = new CustomAuth(stack, 'CustomAuth', { userPool: pool, delivery: EMAIL, ...props });
+  return { app, stack, pool, auth };
+}
+
+function logicalId(construct: IConstruct): string {
+  return Stack.of(construct).resolve((construct.node.defaultChild as CfnElement).logicalId);
+}
+
+/** The construct's own warnings (not cdk-nag's), by id. */
+function warningsOf({ stack }: Attached): string[] {
+  return Annotations.fromStack(stack).findWarning('/Existing/CustomAuth', Match.stringLikeRegexp('.*')).map((message) => String(message.entry.data));
+}
+
+describe('CustomAuth', () => {
+  describe('on a user pool of the app', () => {
+    test('wires the three triggers into the pool and leaves its own settings alone', () => {
+      // GIVEN / WHEN
+      const { stack, auth } = attach();
+
+      // THEN
+      const template = Template.fromStack(stack);
+      template.hasResourceProperties('AWS::Cognito::UserPool', {
+        LambdaConfig: Match.exact({
+          DefineAuthChallenge: { 'Fn::GetAtt': [logicalId(auth.defineAuthChallengeFunction), 'Arn'] },
+          CreateAuthChallenge: { 'Fn::GetAtt': [logicalId(auth.createAuthChallengeFunction), 'Arn'] },
+          VerifyAuthChallengeResponse: { 'Fn::GetAtt': [logicalId(auth.verifyAuthChallengeFunction), 'Arn'] },
+        }),
+        AliasAttributes: ['email'],
+        AdminCreateUserConfig: { AllowAdminCreateUserOnly: false },
+      });
+      template.resourceCountIs('AWS::Lambda::Function', 3);
+      template.resourceCountIs('AWS::Lambda::Permission', 3);
+      template.resourceCountIs('AWS::DynamoDB::Table', 1);
+      expect(auth.limitsTable).toBeDefined();
+    });
+
+    test('creates a hardened client: custom auth and refresh only, no user existence errors, no write access to the codes\' destination', () => {
+      // GIVEN / WHEN
+      const { stack, auth, pool } = attach();
+
+      // THEN
+      Template.fromStack(stack).hasResourceProperties('AWS::Cognito::UserPoolClient', {
+        UserPoolId: stack.resolve(pool.userPoolId),
+        ExplicitAuthFlows: ['ALLOW_CUSTOM_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+        PreventUserExistenceErrors: 'ENABLED',
+        GenerateSecret: false,
+        EnableTokenRevocation: true,
+        AuthSessionValidity: 3,
+        WriteAttributes: ALL_STANDARD_BUT_EMAIL,
+      });
+      expect(auth.userPoolClient.node.path).toBe('Existing/CustomAuth/Client');
+      expect(auth.userPool).toBe(pool);
+    });
+
+    test('addClient adds a client with the same hardening and its own options', () => {
+      // GIVEN
+      const { stack, auth } = attach({ delivery: CodeDelivery.sms() });
+
+      // WHEN
+      const mobile = auth.addClient('Mobile', { generateSecret: true, authSessionValidity: Duration.minutes(10) });
+
+      // THEN
+      const template = Template.fromStack(stack);
+      template.resourceCountIs('AWS::Cognito::UserPoolClient', 2);
+      template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+        ExplicitAuthFlows: ['ALLOW_CUSTOM_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+        PreventUserExistenceErrors: 'ENABLED',
+        GenerateSecret: true,
+        AuthSessionValidity: 10,
+        WriteAttributes: Match.arrayEquals(['address', 'birthdate', 'email', 'email_verified', 'family_name', 'gender', 'given_name', 'locale',
+          'middle_name', 'name', 'nickname', 'picture', 'preferred_username', 'profile', 'updated_at', 'website', 'zoneinfo']),
+      });
+      expect(mobile.node.path).toBe('Existing/CustomAuth/Mobile');
+    });
+
+    test('the pool\'s mutable custom attributes stay writable, except a custom sender\'s destination', () => {
+      // GIVEN / WHEN
+      const { stack } = attach(
+        {},
+        {
+          customAttributes: {
+            chat_id: new cognito.StringAttribute({ mutable: true }),
+            team: new cognito.StringAttribute({ mutable: true }),
+            tier: new cognito.StringAttribute({ mutable: false }),
+          },
+        },
+      );
+      const chat = attach(
+        { delivery: CodeDelivery.customSender(lambda.Function.fromFunctionArn(new Stack(), 'S', 'arn:aws:lambda:us-east-1:123456789012:function:s'), { destinationAttribute: 'custom:chat_id' }) },
+        { customAttributes: { chat_id: new cognito.StringAttribute({ mutable: true }), team: new cognito.StringAttribute({ mutable: true }) } },
+      );
+
+      // THEN
+      const writes = (s: Stack) => Object.values(Template.fromStack(s).findResources('AWS::Cognito::UserPoolClient'))[0].Properties.WriteAttributes;
+      expect(writes(stack)).toEqual([...ALL_STANDARD_BUT_EMAIL, 'custom:chat_id', 'custom:team'].sort());
+      expect(writes(chat.stack)).toEqual(expect.arrayContaining(['custom:team', 'email', 'email_verified']));
+      expect(writes(chat.stack)).not.toContain('custom:chat_id');
+    });
+
+    test('writeAttributes replaces the default', () => {
+      const { stack } = attach({ writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ givenName: true }) });
+
+      Template.fromStack(stack).hasResourceProperties('AWS::Cognito::UserPoolClient', { WriteAttributes: ['given_name'] });
+    });
+
+    test.each([
+      [{ email: true }, 'email'],
+      [{ emailVerified: true }, 'email_verified'],
+    ])('writeAttributes with %j is an error: it would let a token redirect the codes', (mask, named) => {
+      expect(() => attach({ writeAttributes: new cognito.ClientAttributes().withStandardAttributes(mask) }))
+        .toThrow(`writeAttributes must not include ${named}, got ["${named}"]: codes are sent to email, and a user's access token could change it `
+          + '(UpdateUserAttributes) and receive every later code. Remove it; change a user\'s address through an admin path (AdminUpdateUserAttributes)');
+    });
+
+    test('writeAttributes may name phone_number when codes go by email only, and a custom sender\'s attribute is protected', () => {
+      const phone = new cognito.ClientAttributes().withStandardAttributes({ phoneNumber: true, phoneNumberVerified: true });
+      expect(() => attach({ writeAttributes: phone })).not.toThrow();
+      expect(() => attach(
+        {
+          delivery: CodeDelivery.customSender(lambda.Function.fromFunctionArn(new Stack(), 'S', 'arn:aws:lambda:us-east-1:123456789012:function:s'), { destinationAttribute: 'custom:chat_id' }),
+          writeAttributes: new cognito.ClientAttributes().withCustomAttributes('chat_id'),
+        },
+        { customAttributes: { chat_id: new cognito.StringAttribute({ mutable: true }) } },
+      )).toThrow(/^writeAttributes must not include custom:chat_id, got \["custom:chat_id"\]: codes are sent to custom:chat_id/);
+    });
+
+    test('addClient checks writeAttributes too', () => {
+      const { auth } = attach();
+
+      expect(() => auth.addClient('Web', { writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ email: true }) }))
+        .toThrow(/^writeAttributes must not include email/);
+    });
+
+    test('a custom sender\'s attribute must be in the pool\'s schema', () => {
+      expect(() => attach({
+        delivery: CodeDelivery.customSender(lambda.Function.fromFunctionArn(new Stack(), 'S', 'arn:aws:lambda:us-east-1:123456789012:function:s'), { destinationAttribute: 'custom:chat_id' }),
+      }, { customAttributes: { team: new cognito.StringAttribute({ mutable: true }) } }))
+        .toThrow('customAttributes must declare chat_id: a delivery channel reads the destination from custom:chat_id, got ["team"].');
+    });
+  });
+
+  describe('what it cannot attach to', () => {
+    test('an imported pool is an error that says why and what to do', () => {
+      // GIVEN
+      const stack = new Stack(new App(), 'Existing');
+      const imported = cognito.UserPool.fromUserPoolId(stack, 'Imported', 'us-east-1_abc');
+
+      // WHEN / THEN
+      expect(() => new CustomAuth(stack, 'CustomAuth', { userPool: imported, delivery: EMAIL }))
+        .toThrow('userPool must be a user pool defined in this CDK app (new cognito.UserPool, or Amplify Gen 2\'s backend.auth.resources.userPool), '
+          + 'got an imported pool (Existing/Imported). Cognito triggers are settings of the pool resource itself (LambdaConfig), which '
+          + 'CloudFormation can change only on a pool its stack manages. Define the pool in this app (bring an existing pool under '
+          + 'CloudFormation with `cdk import`), or use CustomAuthUserPool for a new pool.');
+    });
+
+    test('a pool imported by ARN, or from a token, is the same error', () => {
+      const stack = new Stack(new App(), 'Existing');
+      const byArn = cognito.UserPool.fromUserPoolArn(stack, 'ByArn', 'arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_abc');
+      const byToken = cognito.UserPool.fromUserPoolId(stack, 'ByToken', Fn.importValue('PoolId'));
+
+      expect(() => new CustomAuth(stack, 'A', { userPool: byArn, delivery: EMAIL })).toThrow(/^userPool must be a user pool defined in this CDK app/);
+      expect(() => new CustomAuth(stack, 'B', { userPool: byToken, delivery: EMAIL })).toThrow(/^userPool must be a user pool defined in this CDK app/);
+    });
+
+    test('a pool in another stack of the app is an error naming both stacks and the fix', () => {
+      // GIVEN
+      const app = new App();
+      const poolStack = new Stack(app, 'Pools');
+      const pool = new cognito.UserPool(poolStack, 'Pool');
+      const authStack = new Stack(app, 'Auth');
+
+      // WHEN / THEN
+      expect(() => new CustomAuth(authStack, 'CustomAuth', { userPool: pool, delivery: EMAIL }))
+        .toThrow('CustomAuth must be in the same stack as its userPool, got userPool in Pools and CustomAuth in Auth. The pool\'s LambdaConfig '
+          + 'refers to the functions and their invoke permissions refer to the pool: across two stacks that is a dependency cycle. '
+          + 'Create it in the pool\'s stack: new CustomAuth(Stack.of(userPool), ...).');
+    });
+
+    test('in the pool\'s stack, a pool of another stack\'s app synthesizes both stacks without a cycle', () => {
+      // GIVEN a pool in one stack, used by a second stack (an API, say)
+      const app = new App();
+      const poolStack = new Stack(app, 'Pools');
+      const pool = new cognito.UserPool(poolStack, 'Pool');
+      const auth = new CustomAuth(Stack.of(pool), 'CustomAuth', { userPool: pool, delivery: EMAIL });
+      const apiStack = new Stack(app, 'Api');
+      new lambda.Function(apiStack, 'Api', {
+        runtime: lambda.Runtime.NODEJS_22_X,
+        handler: 'index.handler',
+        code: lambda.Code.fromInline('exports.handler = async () => {}'),
+        environment: { CLIENT_ID: auth.userPoolClient.userPoolClientId, POOL_ID: pool.userPoolId },
+      });
+
+      // WHEN / THEN
+      expect(() => app.synth()).not.toThrow();
+      expect(apiStack.dependencies).toEqual([poolStack]);
+    });
+
+    test.each([
+      ['defineAuthChallenge', 'DefineAuthChallenge'],
+      ['createAuthChallenge', 'CreateAuthChallenge'],
+      ['verifyAuthChallengeResponse', 'VerifyAuthChallengeResponse'],
+    ])('a pool that already has a %s trigger is an error', (trigger, name) => {
+      expect(() => attach({}, {}, (stack, pool) => pool.addTrigger(
+        cognito.UserPoolOperation.of(trigger), lambda.Function.fromFunctionArn(stack, 'Existing', 'arn:aws:lambda:us-east-1:123456789012:function:x'),
+      ))).toThrow(`userPool already has a ${name} trigger (Existing/Pool): a pool runs one function per trigger, and custom authentication `
+        + 'needs its own Define, Create and Verify Auth Challenge triggers. Remove the pool\'s existing custom authentication triggers, '
+        + 'or keep them and do not add CustomAuth.');
+    });
+
+    test('a pool with other triggers (pre sign-up) is fine', () => {
+      const { stack } = attach({}, {}, (s, pool) => pool.addTrigger(
+        cognito.UserPoolOperation.PRE_SIGN_UP, lambda.Function.fromFunctionArn(s, 'PreSignUp', 'arn:aws:lambda:us-east-1:123456789012:function:x'),
+      ));
+
+      Template.fromStack(stack).hasResourceProperties('AWS::Cognito::UserPool', {
+        LambdaConfig: Match.objectLike({ PreSignUp: Match.anyValue(), DefineAuthChallenge: Match.anyValue() }),
+      });
+    });
+
+    test('a pool that requires MFA is an error', () => {
+      expect(() => attach({}, { mfa: cognito.Mfa.REQUIRED, mfaSecondFactor: { sms: false, otp: true } }))
+        .toThrow('userPool must not require MFA, got mfa Mfa.REQUIRED (Existing/Pool): Cognito would add an SMS or TOTP step to every custom '
+          + 'sign-in, which the Define trigger rejects, so nobody could sign in. Set mfa to cognito.Mfa.OFF: the one-time codes are the extra factors.');
+    });
+
+    test('optional MFA is a warning; MFA off is not', () => {
+      const optional = attach({}, { mfa: cognito.Mfa.OPTIONAL, mfaSecondFactor: { sms: false, otp: true } });
+      const off = attach({}, { mfa: cognito.Mfa.OFF });
+
+      expect(warningsOf(optional)).toEqual([expect.stringMatching(/^The user pool Existing\/Pool\/Resource has optional MFA: a user who sets up SMS or TOTP MFA/)]);
+      expect(warningsOf(optional)[0]).toContain('[ack: cdk-cognito-custom-auth:optionalMfa]');
+      expect(warningsOf(off)).toEqual([]);
+    });
+  });
+
+  describe('warnings about the rest of the pool, once the app is built', () => {
+    test('another client added later with the default auth flows: a password signs in without the codes', () => {
+      // GIVEN / WHEN a client added after the construct
+      const attached = attach();
+      attached.pool.addClient('Web');
+
+      // THEN
+      expect(warningsOf(attached)).toEqual([
+        'The app client Existing/Pool/Web of the same user pool allows ALLOW_USER_SRP_AUTH (Cognito\'s default when no auth flow is set): a sign-in there gets tokens without the one-time '
+        + 'codes of Existing/CustomAuth. Allow only custom auth on it (authFlows: { custom: true }), or create it with addClient() of this construct. '
+        + '[ack: cdk-cognito-custom-auth:otherClientPasswordFlow]',
+        'The app client Existing/Pool/Web of the same user pool lets users change email, email_verified with their access token, where the '
+        + 'one-time codes of Existing/CustomAuth go: a stolen token could redirect every later code. Give it writeAttributes without them, '
+        + 'or create it with addClient() of this construct. [ack: cdk-cognito-custom-auth:otherClientWritesDestination]',
+      ]);
+    });
+
+    test('a client without explicit auth flows gets Cognito\'s default, which includes SRP', () => {
+      const attached = attach({}, {}, (_stack, pool) => new cognito.CfnUserPoolClient(pool, 'Legacy', {
+        userPoolId: pool.userPoolId,
+        writeAttributes: ['given_name'],
+      }));
+
+      expect(warningsOf(attached)).toEqual([expect.stringContaining('allows ALLOW_USER_SRP_AUTH (Cognito\'s default when no auth flow is set)')]);
+    });
+
+    test.each([
+      [{ userPassword: true }, 'ALLOW_USER_PASSWORD_AUTH'],
+      [{ adminUserPassword: true }, 'ALLOW_ADMIN_USER_PASSWORD_AUTH'],
+      [{ user: true }, 'ALLOW_USER_AUTH'],
+    ])('a client with %j is a warning', (authFlows, flow) => {
+      const attached = attach();
+      attached.pool.addClient('Web', { authFlows, writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ givenName: true }) });
+
+      expect(warningsOf(attached)).toEqual([expect.stringContaining(`allows ${flow}: a sign-in there gets tokens without the one-time codes`)]);
+    });
+
+    test('a client that allows only custom auth and cannot write the destination is fine, as is a client of another pool', () => {
+      const attached = attach({ delivery: CodeDelivery.sms() }, {}, (stack, pool) => {
+        pool.addClient('Web', { authFlows: { custom: true }, writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ email: true }) });
+        new cognito.UserPool(stack, 'Other').addClient('Elsewhere', { authFlows: { userPassword: true } });
+      });
+
+      expect(warningsOf(attached)).toEqual([]);
+    });
+
+    test('a client whose write attributes are a token is not guessed at', () => {
+      const attached = attach({}, {}, (_stack, pool) => new cognito.CfnUserPoolClient(pool, 'Tokens', {
+        userPoolId: pool.userPoolId,
+        explicitAuthFlows: ['ALLOW_CUSTOM_AUTH'],
+        writeAttributes: Fn.split(',', Fn.importValue('Attributes')),
+      }));
+
+      expect(warningsOf(attached)).toEqual([]);
+    });
+
+    test('a client in another stack of the app is checked too', () => {
+      const attached = attach();
+      const web = new Stack(attached.app, 'Web', { env: { account: '123456789012', region: 'us-east-1' } });
+      new cognito.UserPoolClient(web, 'Client', { userPool: attached.pool });
+
+      expect(warningsOf(attached)).toEqual([
+        expect.stringMatching(/^The app client Web\/Client of the same user pool allows ALLOW_USER_SRP_AUTH/),
+        expect.stringMatching(/^The app client Web\/Client of the same user pool lets users change email, email_verified/),
+      ]);
+    });
+
+    test.each([
+      [cognito.AccountRecovery.EMAIL_ONLY, 'email'],
+      [cognito.AccountRecovery.EMAIL_AND_PHONE_WITHOUT_MFA, 'email'],
+    ])('with passwordFirst, recovery through the codes\' channel (%s) is a warning that says what it costs', (accountRecovery, through) => {
+      const attached = attach({ passwordFirst: true }, { accountRecovery });
+
+      expect(warningsOf(attached)).toEqual([
+        `With passwordFirst, the user pool Existing/Pool/Resource lets users reset their password through ${through}, where the sign-in codes go: `
+        + 'whoever reads those messages can reset the password and then answer the codes, so the password and the codes collapse to one factor. '
+        + 'Set the pool\'s account recovery to cognito.AccountRecovery.NONE (admin only, the CustomAuthUserPool default with passwordFirst) '
+        + 'or to a channel the codes do not use; acknowledge this warning only if you accept that cost. '
+        + '[ack: cdk-cognito-custom-auth:recoveryThroughCodeChannel]',
+      ]);
+    });
+
+    test('with passwordFirst, recovery through a channel the codes do not use, or admin only, is fine; passwordless never warns', () => {
+      expect(warningsOf(attach({ passwordFirst: true }, { accountRecovery: cognito.AccountRecovery.PHONE_ONLY_WITHOUT_MFA }))).toEqual([]);
+      expect(warningsOf(attach({ passwordFirst: true }, { accountRecovery: cognito.AccountRecovery.NONE }))).toEqual([]);
+      expect(warningsOf(attach({ passwordFirst: false }, { accountRecovery: cognito.AccountRecovery.EMAIL_ONLY }))).toEqual([]);
+      expect(warningsOf(attach({ passwordFirst: true, delivery: CodeDelivery.sms() }, { accountRecovery: cognito.AccountRecovery.PHONE_AND_EMAIL })))
+        .toEqual([expect.stringContaining('lets users reset their password through phone_number, where the sign-in codes go')]);
+    });
+  });
+});
