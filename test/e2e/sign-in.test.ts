@@ -2,7 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as cognito_ from 'aws-cdk-lib/aws-cognito';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { CodeDelivery, CustomAuthUserPool, CustomAuthUserPoolProps } from '../../src';
-import { deployedHandlers } from '../support/bundled-handlers';
+import { deployedHandlers, recordingSink } from '../support/bundled-handlers';
 import { AuthResult, CognitoError, CognitoSimulator } from '../support/cognito-simulator';
 import { LocalAws } from '../support/local-aws';
 
@@ -29,13 +29,7 @@ const PUBLIC_KEYS = ['USERNAME', 'attemptsRemaining', 'challengeCount', 'challen
 
 let localAws: LocalAws;
 const logged: string[] = [];
-const sink = {
-  info: (...args: unknown[]) => void logged.push(args.join(' ')),
-  error: (...args: unknown[]) => void logged.push(args.join(' ')),
-  warn: (...args: unknown[]) => void logged.push(args.join(' ')),
-  log: (...args: unknown[]) => void logged.push(args.join(' ')),
-  debug: (...args: unknown[]) => void logged.push(args.join(' ')),
-};
+const sink = recordingSink(logged);
 
 beforeAll(async () => {
   localAws = await LocalAws.start();

@@ -4,9 +4,10 @@ import * as path from 'node:path';
 import { runInThisContext } from 'node:vm';
 import { App, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type { IConstruct } from 'constructs';
 import type { LocalAws } from './local-aws';
 import { capturingConsole, rememberEventSecrets, rememberResponseSecrets } from './log-capture';
-import { CustomAuthUserPool } from '../../src';
+import type { CustomAuth } from '../../src';
 
 /** A Lambda handler as Cognito calls it. */
 export type TriggerHandler = (event: any) => Promise<any>;
@@ -20,6 +21,12 @@ export interface TriggerHandlers {
 
 /** Where a loaded handler's console output goes; defaults to the real console. */
 export type LogSink = Pick<Console, 'info' | 'error' | 'warn' | 'log' | 'debug'>;
+
+/** A sink that keeps each line in `lines`, for tests that check what the handlers logged. */
+export function recordingSink(lines: string[]): LogSink {
+  const record = (...args: unknown[]) => void lines.push(args.join(' '));
+  return { info: record, error: record, warn: record, log: record, debug: record };
+}
 
 /**
  * Loads one bundled handler file as Lambda would: a fresh module with its own `process.env`, so
@@ -51,13 +58,17 @@ export function loadBundledHandler(file: string, env: Record<string, string>, si
   };
 }
 
+/** What a `CustomAuth` and a `CustomAuthUserPool` both expose: the three functions and the limits table. */
+export type CustomAuthFunctions = Pick<CustomAuth,
+  'defineAuthChallengeFunction' | 'createAuthChallengeFunction' | 'verifyAuthChallengeFunction' | 'limitsTable'> & IConstruct;
+
 /**
- * The three handlers of a synthesized `CustomAuthUserPool`, as they would deploy: each function's
+ * The three handlers of a synthesized `CustomAuth` or `CustomAuthUserPool`, as they would deploy: each function's
  * asset from the cloud assembly, with the environment variables from the synthesized template, plus
  * the Lambda runtime's own variables pointed at `local` (region, credentials, endpoints). The
  * cross-session limits table, a reference in the template, becomes a fresh table in local DynamoDB.
  */
-export async function deployedHandlers(pool: CustomAuthUserPool, local: LocalAws, sink: LogSink = console): Promise<TriggerHandlers> {
+export async function deployedHandlers(pool: CustomAuthFunctions, local: LocalAws, sink: LogSink = console): Promise<TriggerHandlers> {
   const stack = Stack.of(pool);
   const assembly = (stack.node.root as App).synth();
   const template = assembly.getStackArtifact(stack.artifactId).template;

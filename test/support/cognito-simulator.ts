@@ -38,6 +38,12 @@ interface ServerSession {
   readonly challengeMetadata?: string;
 }
 
+/** How the simulated pool finds users, as a pool's sign-in settings say. */
+export interface SimulatedPoolOptions {
+  /** Attributes users may also sign in with (the pool's alias attributes). Default: `email`. */
+  readonly aliases?: string[];
+}
+
 /** Called after each trigger invocation, for a printout of the loop. */
 export type TriggerObserver = (trigger: 'define' | 'create' | 'verify', request: any, response: any) => void;
 
@@ -50,13 +56,56 @@ export type TriggerObserver = (trigger: 'define' | 'create' | 'verify', request:
 export class CognitoSimulator {
   private readonly sessions = new Map<string, ServerSession>();
   private readonly users: Map<string, SimulatedUser>;
+  /** Users who signed up and are not confirmed yet: Cognito refuses to sign them in. */
+  private readonly unconfirmed = new Set<string>();
+  private readonly aliases: string[];
 
   public constructor(
     private readonly triggers: TriggerHandlers,
     users: SimulatedUser[],
     private readonly observe: TriggerObserver = () => undefined,
+    options: SimulatedPoolOptions = {},
   ) {
     this.users = new Map(users.map((user) => [user.username.toLowerCase(), user]));
+    this.aliases = options.aliases ?? ['email'];
+  }
+
+  /**
+   * SignUp through a client of a pool with self sign-up: the user exists, unconfirmed, with the
+   * attributes given; a client cannot set `*_verified` (Cognito marks an address verified only once
+   * its owner confirms a code sent to it).
+   */
+  public signUp(username: string, password: string, attributes: Record<string, string>): void {
+    if (this.findUser(username)) {
+      throw new CognitoError('UsernameExistsException', 'User already exists');
+    }
+    const unverified = Object.fromEntries(Object.entries(attributes).filter(([name]) => !name.endsWith('_verified')));
+    this.users.set(username.toLowerCase(), { username, password, attributes: { sub: randomUUID(), ...unverified } });
+    this.unconfirmed.add(username.toLowerCase());
+  }
+
+  /** ConfirmSignUp with the code Cognito emailed at sign-up: confirms the user and verifies that email. */
+  public confirmSignUp(username: string): void {
+    this.confirm(username, { email_verified: 'true' });
+  }
+
+  /** AdminConfirmSignUp: confirms the user; no address is verified by it. */
+  public adminConfirmSignUp(username: string): void {
+    this.confirm(username, {});
+  }
+
+  /** VerifyUserAttribute: the user entered the code Cognito sent to that attribute. */
+  public verifyUserAttribute(username: string, attribute: 'email' | 'phone_number'): void {
+    this.confirm(username, { [`${attribute}_verified`]: 'true' });
+  }
+
+  private confirm(username: string, verified: Record<string, string>): void {
+    const user = this.users.get(username.toLowerCase());
+    if (!user) {
+      throw new CognitoError('UserNotFoundException', 'Username/client id combination not found.');
+    }
+    this.unconfirmed.delete(username.toLowerCase());
+    this.users.set(username.toLowerCase(), { ...user, attributes: { ...user.attributes, ...verified } });
   }
 
   /** InitiateAuth with AuthFlow=CUSTOM_AUTH. Pass `CHALLENGE_NAME: 'SRP_A'` to start with the password. */
@@ -64,8 +113,12 @@ export class CognitoSimulator {
     if (authFlow !== 'CUSTOM_AUTH') {
       throw new CognitoError('InvalidParameterException', `${authFlow} flow is not enabled for this client`);
     }
-    const username = authParameters.USERNAME;
-    const user = this.findUser(username);
+    const user = this.findUser(authParameters.USERNAME);
+    if (user && this.unconfirmed.has(user.username.toLowerCase())) {
+      throw new CognitoError('UserNotConfirmedException', 'User is not confirmed.');
+    }
+    // Signed in by an alias, the triggers and the client see the user's own username.
+    const username = user?.username ?? authParameters.USERNAME;
     const history: SessionEntry[] = authParameters.CHALLENGE_NAME === 'SRP_A' && authParameters.SRP_A
       ? [{ challengeName: 'SRP_A', challengeResult: true }]
       : [];
@@ -102,7 +155,7 @@ export class CognitoSimulator {
 
   private findUser(username: string): SimulatedUser | undefined {
     return this.users.get(username.toLowerCase())
-      ?? [...this.users.values()].find((user) => user.attributes.email?.toLowerCase() === username.toLowerCase());
+      ?? [...this.users.values()].find((user) => this.aliases.some((alias) => user.attributes[alias]?.toLowerCase() === username.toLowerCase()));
   }
 
   private async nextStep(

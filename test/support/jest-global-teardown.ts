@@ -16,6 +16,10 @@ const CAPTURED_SUITES: Record<string, string[]> = {
     'define CUSTOM_CHALLENGE', 'define PASSWORD_VERIFIER', 'define tokens', 'define fail',
     'create code issued', 'create code reused', 'verify correct', 'verify wrong',
   ],
+  'test/e2e/attached-pool.test.ts': [
+    'define CUSTOM_CHALLENGE', 'define PASSWORD_VERIFIER', 'define tokens', 'define fail', 'create code issued', 'create code reused',
+    'verify correct', 'verify wrong',
+  ],
   'test/lambda/hostile-input.test.ts': ['define fail', 'create fail', 'create code issued', 'verify wrong'],
   'test/lambda/indistinguishability.test.ts': [
     'define CUSTOM_CHALLENGE', 'define PASSWORD_VERIFIER', 'define fail', 'create code issued', 'create code reused', 'verify wrong',
