@@ -88,6 +88,7 @@ describe('README examples', () => {
       'Password first, then two codes',
       'Threat protection (Plus feature plan)',
       'Attach a WAF web ACL',
+      'Add custom auth to your existing pool',
     ]));
   });
 
@@ -120,6 +121,17 @@ describe('README examples', () => {
       ResourceArn: { 'Fn::GetAtt': [userPoolId, 'Arn'] },
       WebACLArn: { 'Fn::GetAtt': [webAclId, 'Arn'] },
     });
+  });
+
+  test('Add custom auth to your existing pool: the pool keeps its settings and gets the triggers and two hardened clients', () => {
+    const template = synthesize(EXAMPLES.find((example) => example.heading === 'Add custom auth to your existing pool')!);
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      AliasAttributes: ['email'],
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: false },
+      LambdaConfig: { DefineAuthChallenge: Match.anyValue(), CreateAuthChallenge: Match.anyValue(), VerifyAuthChallengeResponse: Match.anyValue() },
+    });
+    expect(Object.values(template.findResources('AWS::Cognito::UserPoolClient')).map((client) => client.Properties.ExplicitAuthFlows))
+      .toEqual([['ALLOW_CUSTOM_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'], ['ALLOW_CUSTOM_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']]);
   });
 
   test('Threat protection: Plus plan, custom auth protected', () => {
