@@ -1,7 +1,8 @@
-import { App, CfnElement, Duration, Fn, Stack } from 'aws-cdk-lib';
+import { App, Aspects, CfnElement, Duration, Fn, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { CodeDelivery, CustomAuth, CustomAuthProps } from '../src';
 
@@ -355,5 +356,21 @@ describe('CustomAuth', () => {
       expect(warningsOf(attach({ passwordFirst: true, delivery: CodeDelivery.sms() }, { accountRecovery: cognito.AccountRecovery.PHONE_AND_EMAIL })))
         .toEqual([expect.stringContaining('lets users reset their password through phone_number, where the sign-in codes go')]);
     });
+  });
+});
+
+describe('CustomAuth under cdk-nag', () => {
+  test('AwsSolutions finds nothing unacknowledged on the resources CustomAuth adds; the pool\'s own findings stay the pool owner\'s', () => {
+    // GIVEN
+    const attached = attach();
+    Aspects.of(attached.stack).add(new AwsSolutionsChecks());
+
+    // WHEN
+    const annotations = Annotations.fromStack(attached.stack);
+    const findings = [...annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-')), ...annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-'))];
+
+    // THEN
+    expect(findings.filter((finding) => finding.id.startsWith('/Existing/CustomAuth/'))).toEqual([]);
+    expect(findings.map((finding) => finding.id)).toEqual(expect.arrayContaining(['/Existing/Pool/Resource']));
   });
 });
