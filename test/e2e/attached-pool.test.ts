@@ -2,8 +2,8 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as cognito_ from 'aws-cdk-lib/aws-cognito';
 import { CodeDelivery, CustomAuth, CustomAuthFlowOptions } from '../../src';
 import { deployedHandlers, recordingSink } from '../support/bundled-handlers';
-import { AuthResult, CognitoError, CognitoSimulator } from '../support/cognito-simulator';
-import { LocalAws } from '../support/local-aws';
+import { answerWith, CHALLENGE_PARAMETER_KEYS, CognitoError, CognitoSimulator } from '../support/cognito-simulator';
+import { localAwsForTestFile } from '../support/local-aws';
 
 /**
  * End to end, offline, for custom auth attached to a pool the app already has: its own sign-in
@@ -17,17 +17,11 @@ const ALICE = {
   password: 'Correct-horse-9!',
   attributes: { sub: 'a1', email: 'alice@example.com', email_verified: 'true', preferred_username: 'ally' },
 };
-const PUBLIC_KEYS = ['USERNAME', 'attemptsRemaining', 'challengeCount', 'challengeNumber', 'codeLength', 'deliveryMedium', 'destination'];
 
-let localAws: LocalAws;
+const localAws = localAwsForTestFile();
 const logged: string[] = [];
 const sink = recordingSink(logged);
 
-beforeAll(async () => {
-  localAws = await LocalAws.start();
-});
-afterAll(() => localAws.stop());
-beforeEach(() => localAws.reset());
 
 /** The app's own pool, as a team would have it, with CustomAuth attached; Cognito simulated with the pool's aliases. */
 async function attachedPool(props: Partial<CustomAuthFlowOptions> = {}): Promise<CognitoSimulator> {
@@ -45,11 +39,7 @@ async function attachedPool(props: Partial<CustomAuthFlowOptions> = {}): Promise
     delivery: CodeDelivery.email({ fromAddress: 'Example <no-reply@example.com>' }),
     ...props,
   });
-  return new CognitoSimulator(await deployedHandlers(auth, localAws, sink), [ALICE], undefined, { aliases: ['email', 'preferred_username'] });
-}
-
-async function answerWith(cognito: CognitoSimulator, step: AuthResult, answer: string): Promise<AuthResult> {
-  return cognito.respondToAuthChallenge('CUSTOM_CHALLENGE', step.Session!, { USERNAME: step.ChallengeParameters!.USERNAME, ANSWER: answer });
+  return new CognitoSimulator(await deployedHandlers(auth, localAws(), sink), [ALICE], undefined, { aliases: ['email', 'preferred_username'] });
 }
 
 describe('custom auth attached to an existing pool, through the bundled handlers', () => {
@@ -70,8 +60,8 @@ describe('custom auth attached to an existing pool, through the bundled handlers
       attemptsRemaining: '3',
       codeLength: '6',
     });
-    expect(localAws.received.map((message) => message.to)).toEqual([['alice@example.com']]);
-    const result = await answerWith(cognito, challenge, localAws.lastCodeSentTo('alice@example.com'));
+    expect(localAws().received.map((message) => message.to)).toEqual([['alice@example.com']]);
+    const result = await answerWith(cognito, challenge, localAws().lastCodeSentTo('alice@example.com'));
     expect(result.AuthenticationResult?.IdToken).toBeDefined();
   });
 
@@ -82,7 +72,7 @@ describe('custom auth attached to an existing pool, through the bundled handlers
 
     // WHEN / THEN before confirmation: refused, nothing sent
     await expect(cognito.initiateAuth('CUSTOM_AUTH', { USERNAME: 'bob@example.org' })).rejects.toThrow(new CognitoError('UserNotConfirmedException', 'User is not confirmed.'));
-    expect(localAws.received).toHaveLength(0);
+    expect(localAws().received).toHaveLength(0);
 
     // WHEN confirmed by the code Cognito emailed at sign-up
     cognito.confirmSignUp('bob');
@@ -90,7 +80,7 @@ describe('custom auth attached to an existing pool, through the bundled handlers
 
     // THEN
     expect(challenge.ChallengeParameters).toMatchObject({ USERNAME: 'bob', destination: 'b***@e***.org' });
-    const result = await answerWith(cognito, challenge, localAws.lastCodeSentTo('bob@example.org'));
+    const result = await answerWith(cognito, challenge, localAws().lastCodeSentTo('bob@example.org'));
     expect(result.AuthenticationResult).toBeDefined();
   });
 
@@ -98,7 +88,7 @@ describe('custom auth attached to an existing pool, through the bundled handlers
     // GIVEN a user confirmed by an administrator, with an address nobody has proved they own (anyone's, perhaps)
     const cognito = await attachedPool();
     const known = await cognito.initiateAuth('CUSTOM_AUTH', { USERNAME: 'alice' });
-    localAws.reset();
+    localAws().reset();
     cognito.signUp('carol', 'Third-horse-5!', { email: 'victim@example.org' });
     cognito.adminConfirmSignUp('carol');
 
@@ -106,8 +96,8 @@ describe('custom auth attached to an existing pool, through the bundled handlers
     const challenge = await cognito.initiateAuth('CUSTOM_AUTH', { USERNAME: 'carol' });
 
     // THEN nothing reaches that address, and the challenge looks like every other one
-    expect(localAws.received).toHaveLength(0);
-    expect(Object.keys(challenge.ChallengeParameters!).sort()).toEqual(PUBLIC_KEYS);
+    expect(localAws().received).toHaveLength(0);
+    expect(Object.keys(challenge.ChallengeParameters!).sort()).toEqual(CHALLENGE_PARAMETER_KEYS);
     expect(challenge.ChallengeParameters).toMatchObject({ ...known.ChallengeParameters, USERNAME: 'carol', destination: 'v***@e***.org' });
     let step = await answerWith(cognito, challenge, '123456');
     step = await answerWith(cognito, step, '654321');
@@ -116,7 +106,7 @@ describe('custom auth attached to an existing pool, through the bundled handlers
     // WHEN the owner verifies the address, codes reach it
     cognito.verifyUserAttribute('carol', 'email');
     const verified = await cognito.initiateAuth('CUSTOM_AUTH', { USERNAME: 'carol' });
-    expect((await answerWith(cognito, verified, localAws.lastCodeSentTo('victim@example.org'))).AuthenticationResult).toBeDefined();
+    expect((await answerWith(cognito, verified, localAws().lastCodeSentTo('victim@example.org'))).AuthenticationResult).toBeDefined();
   });
 
   test('password first: the pool\'s own password, then the code', async () => {
@@ -128,12 +118,12 @@ describe('custom auth attached to an existing pool, through the bundled handlers
     const wrong = await cognito.initiateAuth('CUSTOM_AUTH', { USERNAME: 'alice', CHALLENGE_NAME: 'SRP_A', SRP_A: 'abc' });
     await expect(cognito.respondToAuthChallenge('PASSWORD_VERIFIER', wrong.Session!, { USERNAME: 'alice', PASSWORD: 'wrong' }))
       .rejects.toThrow('Incorrect username or password.');
-    expect(localAws.received).toHaveLength(0);
+    expect(localAws().received).toHaveLength(0);
     const challenge = await cognito.respondToAuthChallenge('PASSWORD_VERIFIER', passwordStep.Session!, { USERNAME: 'alice', PASSWORD: ALICE.password });
 
     // THEN
     expect(challenge.ChallengeName).toBe('CUSTOM_CHALLENGE');
-    const result = await answerWith(cognito, challenge, localAws.lastCodeSentTo('alice@example.com'));
+    const result = await answerWith(cognito, challenge, localAws().lastCodeSentTo('alice@example.com'));
     expect(result.AuthenticationResult).toBeDefined();
   });
 

@@ -3,8 +3,8 @@ import * as cognito_ from 'aws-cdk-lib/aws-cognito';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { CodeDelivery, CustomAuthUserPool, CustomAuthUserPoolProps } from '../../src';
 import { deployedHandlers, recordingSink } from '../support/bundled-handlers';
-import { AuthResult, CognitoError, CognitoSimulator } from '../support/cognito-simulator';
-import { LocalAws } from '../support/local-aws';
+import { answerWith, CHALLENGE_PARAMETER_KEYS, CognitoError, CognitoSimulator } from '../support/cognito-simulator';
+import { localAwsForTestFile } from '../support/local-aws';
 
 /**
  * End to end, offline: the handlers as shipped (the bundled assets in the synthesized cloud
@@ -25,17 +25,11 @@ const ALICE = {
     'locale': 'en-GB',
   },
 };
-const PUBLIC_KEYS = ['USERNAME', 'attemptsRemaining', 'challengeCount', 'challengeNumber', 'codeLength', 'deliveryMedium', 'destination'];
 
-let localAws: LocalAws;
+const localAws = localAwsForTestFile();
 const logged: string[] = [];
 const sink = recordingSink(logged);
 
-beforeAll(async () => {
-  localAws = await LocalAws.start();
-});
-afterAll(() => localAws.stop());
-beforeEach(() => localAws.reset());
 
 async function cognitoWith(
   props: Partial<CustomAuthUserPoolProps>,
@@ -48,11 +42,7 @@ async function cognitoWith(
     ...props,
     ...build?.(stack),
   });
-  return new CognitoSimulator(await deployedHandlers(pool, localAws, sink), [ALICE]);
-}
-
-async function answerWith(cognito: CognitoSimulator, step: AuthResult, answer: string): Promise<AuthResult> {
-  return cognito.respondToAuthChallenge('CUSTOM_CHALLENGE', step.Session!, { USERNAME: step.ChallengeParameters!.USERNAME, ANSWER: answer });
+  return new CognitoSimulator(await deployedHandlers(pool, localAws(), sink), [ALICE]);
 }
 
 function wrongCodeFor(code: string): string {
@@ -78,9 +68,9 @@ describe('sign-in through the bundled handlers', () => {
       attemptsRemaining: '3',
       codeLength: '6',
     });
-    expect(localAws.received).toHaveLength(1);
-    expect(localAws.received[0]).toMatchObject({ from: 'Example <no-reply@example.com>', to: ['alice@example.com'], subject: 'Your sign-in code' });
-    const code = localAws.lastCodeSentTo('alice@example.com');
+    expect(localAws().received).toHaveLength(1);
+    expect(localAws().received[0]).toMatchObject({ from: 'Example <no-reply@example.com>', to: ['alice@example.com'], subject: 'Your sign-in code' });
+    const code = localAws().lastCodeSentTo('alice@example.com');
     expect(JSON.stringify(challenge)).not.toContain(code);
 
     const result = await answerWith(cognito, challenge, code);
@@ -94,19 +84,19 @@ describe('sign-in through the bundled handlers', () => {
     // WHEN
     const passwordStep = await cognito.initiateAuth('CUSTOM_AUTH', { USERNAME: 'alice@example.com', CHALLENGE_NAME: 'SRP_A', SRP_A: 'abc' });
     expect(passwordStep.ChallengeName).toBe('PASSWORD_VERIFIER');
-    expect(localAws.received).toHaveLength(0);
+    expect(localAws().received).toHaveLength(0);
     let step = await cognito.respondToAuthChallenge('PASSWORD_VERIFIER', passwordStep.Session!, { USERNAME: 'alice@example.com', PASSWORD: ALICE.password });
     const codes: string[] = [];
     for (const challengeNumber of ['1', '2', '3']) {
       expect(step.ChallengeName).toBe('CUSTOM_CHALLENGE');
       expect(step.ChallengeParameters).toMatchObject({ challengeNumber, challengeCount: '3', attemptsRemaining: '3' });
-      codes.push(localAws.lastCodeSentTo('alice@example.com'));
+      codes.push(localAws().lastCodeSentTo('alice@example.com'));
       step = await answerWith(cognito, step, codes[codes.length - 1]);
     }
 
     // THEN
     expect(step.AuthenticationResult).toBeDefined();
-    expect(localAws.received).toHaveLength(3);
+    expect(localAws().received).toHaveLength(3);
     expect(new Set(codes).size).toBe(3);
   });
 
@@ -114,7 +104,7 @@ describe('sign-in through the bundled handlers', () => {
     // GIVEN
     const cognito = await cognitoWith({});
     const first = await cognito.initiateAuth('CUSTOM_AUTH', { USERNAME: 'alice@example.com' });
-    const code = localAws.lastCodeSentTo('alice@example.com');
+    const code = localAws().lastCodeSentTo('alice@example.com');
 
     // WHEN
     const retry = await answerWith(cognito, first, wrongCodeFor(code));
@@ -122,7 +112,7 @@ describe('sign-in through the bundled handlers', () => {
     // THEN
     expect(retry.ChallengeName).toBe('CUSTOM_CHALLENGE');
     expect(retry.ChallengeParameters).toMatchObject({ challengeNumber: '1', attemptsRemaining: '2' });
-    expect(localAws.received).toHaveLength(1);
+    expect(localAws().received).toHaveLength(1);
     const result = await answerWith(cognito, retry, code);
     expect(result.AuthenticationResult).toBeDefined();
   });
@@ -131,7 +121,7 @@ describe('sign-in through the bundled handlers', () => {
     // GIVEN
     const cognito = await cognitoWith({ maxAttempts: 3 });
     let step = await cognito.initiateAuth('CUSTOM_AUTH', { USERNAME: 'alice@example.com' });
-    const code = localAws.lastCodeSentTo('alice@example.com');
+    const code = localAws().lastCodeSentTo('alice@example.com');
 
     // WHEN
     step = await answerWith(cognito, step, wrongCodeFor(code));
@@ -141,24 +131,24 @@ describe('sign-in through the bundled handlers', () => {
     // THEN
     await expect(third).rejects.toThrow(new CognitoError('NotAuthorizedException', 'Incorrect username or password.'));
     await expect(answerWith(cognito, step, code)).rejects.toThrow(/NotAuthorizedException: Invalid session/);
-    expect(localAws.received).toHaveLength(1);
+    expect(localAws().received).toHaveLength(1);
   });
 
   test('an unknown user sees the same challenge as a known one, gets no email, and cannot pass', async () => {
     // GIVEN
     const cognito = await cognitoWith({});
     const known = await cognito.initiateAuth('CUSTOM_AUTH', { USERNAME: 'alice@example.com' });
-    localAws.reset();
+    localAws().reset();
 
     // WHEN
     const unknown = await cognito.initiateAuth('CUSTOM_AUTH', { USERNAME: 'mallory@example.org' });
 
     // THEN
     expect(unknown.ChallengeName).toBe(known.ChallengeName);
-    expect(Object.keys(unknown.ChallengeParameters!).sort()).toEqual(PUBLIC_KEYS);
-    expect(Object.keys(known.ChallengeParameters!).sort()).toEqual(PUBLIC_KEYS);
+    expect(Object.keys(unknown.ChallengeParameters!).sort()).toEqual(CHALLENGE_PARAMETER_KEYS);
+    expect(Object.keys(known.ChallengeParameters!).sort()).toEqual(CHALLENGE_PARAMETER_KEYS);
     expect(unknown.ChallengeParameters).toMatchObject({ ...known.ChallengeParameters, USERNAME: 'mallory@example.org', destination: 'm***@e***.org' });
-    expect(localAws.received).toHaveLength(0);
+    expect(localAws().received).toHaveLength(0);
     let step = unknown;
     step = await answerWith(cognito, step, '123456');
     expect(step.ChallengeParameters).toMatchObject({ attemptsRemaining: '2' });
@@ -175,7 +165,7 @@ describe('sign-in through the bundled handlers', () => {
 
     // THEN
     await expect(start).rejects.toThrow('NotAuthorizedException: Incorrect username or password.');
-    expect(localAws.received).toHaveLength(0);
+    expect(localAws().received).toHaveLength(0);
   });
 
   test('password first with a wrong password: fails before any code is sent', async () => {
@@ -185,7 +175,7 @@ describe('sign-in through the bundled handlers', () => {
     const result = cognito.respondToAuthChallenge('PASSWORD_VERIFIER', passwordStep.Session!, { USERNAME: 'alice@example.com', PASSWORD: 'wrong' });
 
     await expect(result).rejects.toThrow('Incorrect username or password.');
-    expect(localAws.received).toHaveLength(0);
+    expect(localAws().received).toHaveLength(0);
   });
 
   test('email, then SMS: challenge 1 by email, challenge 2 by SMS, then tokens', async () => {
@@ -198,14 +188,14 @@ describe('sign-in through the bundled handlers', () => {
     // WHEN
     const first = await cognito.initiateAuth('CUSTOM_AUTH', { USERNAME: 'alice@example.com' });
     expect(first.ChallengeParameters).toMatchObject({ deliveryMedium: 'EMAIL', destination: 'a***@e***.com', challengeNumber: '1' });
-    const second = await answerWith(cognito, first, localAws.lastCodeSentTo('alice@example.com'));
+    const second = await answerWith(cognito, first, localAws().lastCodeSentTo('alice@example.com'));
     expect(second.ChallengeParameters).toMatchObject({ deliveryMedium: 'SMS', destination: '+******0123', challengeNumber: '2' });
-    const result = await answerWith(cognito, second, localAws.lastCodeSentTo('+447700900123'));
+    const result = await answerWith(cognito, second, localAws().lastCodeSentTo('+447700900123'));
 
     // THEN
     expect(result.AuthenticationResult).toBeDefined();
-    expect(localAws.received.map((message) => [message.channel, message.to])).toEqual([['email', ['alice@example.com']], ['sms', ['+447700900123']]]);
-    expect(localAws.received[1].attributes).toEqual({ 'AWS.SNS.SMS.SMSType': 'Transactional', 'AWS.SNS.SMS.SenderID': 'Example' });
+    expect(localAws().received.map((message) => [message.channel, message.to])).toEqual([['email', ['alice@example.com']], ['sms', ['+447700900123']]]);
+    expect(localAws().received[1].attributes).toEqual({ 'AWS.SNS.SMS.SMSType': 'Transactional', 'AWS.SNS.SMS.SenderID': 'Example' });
   });
 
   test('a custom sender receives the destination, the code and the context, and the code signs the user in', async () => {
@@ -217,13 +207,13 @@ describe('sign-in through the bundled handlers', () => {
 
     // WHEN
     const challenge = await cognito.initiateAuth('CUSTOM_AUTH', { USERNAME: 'alice@example.com' });
-    const result = await answerWith(cognito, challenge, localAws.lastCodeSentTo('alice-chat-42'));
+    const result = await answerWith(cognito, challenge, localAws().lastCodeSentTo('alice-chat-42'));
 
     // THEN
     expect(challenge.ChallengeParameters).toMatchObject({ deliveryMedium: 'CHAT', destination: 'a***' });
     expect(result.AuthenticationResult).toBeDefined();
-    expect(localAws.received).toHaveLength(1);
-    expect(localAws.received[0].attributes).toEqual({
+    expect(localAws().received).toHaveLength(1);
+    expect(localAws().received[0].attributes).toEqual({
       version: '1',
       destination: 'alice-chat-42',
       destinationAttribute: 'custom:chat_id',
@@ -241,12 +231,12 @@ describe('sign-in through the bundled handlers', () => {
     const cognito = await cognitoWith({}, (stack) => ({
       delivery: CodeDelivery.customSender(lambda.Function.fromFunctionArn(stack, 'Sender', 'arn:aws:lambda:us-east-1:123456789012:function:sender')),
     }));
-    localAws.customSenderFails = true;
+    localAws().customSenderFails = true;
 
     await expect(cognito.initiateAuth('CUSTOM_AUTH', { USERNAME: 'alice@example.com' }))
       .rejects.toThrow('UserLambdaValidationException: CreateAuthChallenge failed with error Sign-in could not continue.');
-    expect(localAws.requests).toEqual(['custom']);
-    expect(localAws.received).toHaveLength(0);
+    expect(localAws().requests).toEqual(['custom']);
+    expect(localAws().received).toHaveLength(0);
   });
 
   test('the handlers logged nothing secret across the whole suite', () => {

@@ -223,3 +223,11 @@ export class CognitoSimulator {
     return result.response;
   }
 }
+
+/** The challenge parameters every custom challenge returns to the client, known user or not. */
+export const CHALLENGE_PARAMETER_KEYS = ['USERNAME', 'attemptsRemaining', 'challengeCount', 'challengeNumber', 'codeLength', 'deliveryMedium', 'destination'];
+
+/** RespondToAuthChallenge with `answer` to the custom challenge of `step`, as a client does. */
+export async function answerWith(cognito: CognitoSimulator, step: AuthResult, answer: string): Promise<AuthResult> {
+  return cognito.respondToAuthChallenge('CUSTOM_CHALLENGE', step.Session!, { USERNAME: step.ChallengeParameters!.USERNAME, ANSWER: answer });
+}

@@ -147,3 +147,17 @@ export class LocalAws {
       ...(message.channel === 'custom' ? [message.attributes.code] : []));
   }
 }
+
+/**
+ * One LocalAws for a test file: started before its tests, reset before each, stopped after all.
+ * Returns the accessor to call inside tests.
+ */
+export function localAwsForTestFile(): () => LocalAws {
+  let local: LocalAws | undefined;
+  beforeAll(async () => {
+    local = await LocalAws.start();
+  });
+  afterAll(() => local?.stop());
+  beforeEach(() => local?.reset());
+  return () => local!;
+}
