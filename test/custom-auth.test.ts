@@ -158,6 +158,14 @@ describe('CustomAuth', () => {
       )).toThrow(/^writeAttributes must not include custom:chat_id, got \["custom:chat_id"\]: codes are sent to custom:chat_id/);
     });
 
+    test('writeAttributes with a token is passed through unchecked', () => {
+      const { stack } = attach({ writeAttributes: new cognito.ClientAttributes().withCustomAttributes(Fn.importValue('AttributeName')) });
+
+      Template.fromStack(stack).hasResourceProperties('AWS::Cognito::UserPoolClient', {
+        WriteAttributes: [{ 'Fn::Join': ['', ['custom:', { 'Fn::ImportValue': 'AttributeName' }]] }],
+      });
+    });
+
     test('addClient checks writeAttributes too', () => {
       const { auth } = attach();
 
@@ -210,7 +218,7 @@ describe('CustomAuth', () => {
           + 'Create it in the pool\'s stack: new CustomAuth(Stack.of(userPool), ...).');
     });
 
-    test('in the pool\'s stack, a pool of another stack\'s app synthesizes both stacks without a cycle', () => {
+    test('created in the pool\'s stack, its pool and client serve another stack without a dependency cycle', () => {
       // GIVEN a pool in one stack, used by a second stack (an API, say)
       const app = new App();
       const poolStack = new Stack(app, 'Pools');
@@ -255,6 +263,12 @@ describe('CustomAuth', () => {
       expect(() => attach({}, { mfa: cognito.Mfa.REQUIRED, mfaSecondFactor: { sms: false, otp: true } }))
         .toThrow('userPool must not require MFA, got mfa Mfa.REQUIRED (Existing/Pool): Cognito would add an SMS or TOTP step to every custom '
           + 'sign-in, which the Define trigger rejects, so nobody could sign in. Set mfa to cognito.Mfa.OFF: the one-time codes are the extra factors.');
+    });
+
+    test('an MFA setting that is a token is not guessed at', () => {
+      expect(() => attach({}, {}, (_stack, pool) => {
+        (pool.node.defaultChild as cognito.CfnUserPool).mfaConfiguration = Fn.importValue('Mfa');
+      })).not.toThrow();
     });
 
     test('optional MFA is a warning; MFA off is not', () => {
