@@ -70,9 +70,7 @@ export interface CustomAuthClientOptions {
 export interface CustomAuthFlowOptions extends CustomAuthClientOptions {
   /**
    * How one-time codes reach users: the channel of every challenge that `challengeDeliveries` does
-   * not set.
-   *
-   * @example CodeDelivery.email({ fromAddress: 'no-reply@example.com' })
+   * not set, e.g. `CodeDelivery.email({ fromAddress: 'no-reply@example.com' })`.
    */
   readonly delivery: CodeDelivery;
 
