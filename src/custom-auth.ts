@@ -288,15 +288,7 @@ export class CustomAuth extends Construct {
       acknowledge(fn.role!.node.findChild('DefaultPolicy').node.defaultChild as CfnResource, ROLE_POLICY_ACKNOWLEDGEMENTS);
     }
 
-    // The pool's recovery and the other clients can still change after this line: check them once the app is built.
-    const passwordFirst = props.passwordFirst ?? false;
-    this.node.addValidation({
-      validate: () => {
-        checkPoolForCustomAuth(this, pool.cfn, { passwordFirst, destinations: this.destinationAttributes });
-        checkOtherClients(this, pool.userPool, { skip: this.ownClients, destinations: this.destinationAttributes });
-        return [];
-      },
-    });
+    this.warnOnceBuilt(props.passwordFirst ?? false);
   }
 
   /**
@@ -320,6 +312,20 @@ export class CustomAuth extends Construct {
     });
     this.ownClients.add(client);
     return client;
+  }
+
+  /**
+   * Warns about the pool's recovery and other clients when the app is built: they can still change
+   * after this construct (a client added later, say).
+   */
+  private warnOnceBuilt(passwordFirst: boolean): void {
+    this.node.addValidation({
+      validate: () => {
+        checkPoolForCustomAuth(this, this.pool.cfn, { passwordFirst, destinations: this.destinationAttributes });
+        checkOtherClients(this, this.pool.userPool, { skip: this.ownClients, destinations: this.destinationAttributes });
+        return [];
+      },
+    });
   }
 
   /** The counts table, which only Create may update (one action), and its settings for Create. */
