@@ -327,10 +327,10 @@ describe('CustomAuth', () => {
       expect(warningsOf(attached)).toEqual([]);
     });
 
-    test('a client whose write attributes are a token is not guessed at', () => {
+    test('a client whose auth flows and write attributes are tokens is not guessed at', () => {
       const attached = attach({}, {}, (_stack, pool) => new cognito.CfnUserPoolClient(pool, 'Tokens', {
         userPoolId: pool.userPoolId,
-        explicitAuthFlows: ['ALLOW_CUSTOM_AUTH'],
+        explicitAuthFlows: Fn.split(',', Fn.importValue('Flows')),
         writeAttributes: Fn.split(',', Fn.importValue('Attributes')),
       }));
 
