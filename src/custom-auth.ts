@@ -10,6 +10,7 @@ import { CodeDelivery } from './code-delivery';
 import type { CrossSessionLimits } from './custom-auth-user-pool';
 import {
   AttachablePool, attachablePool, checkOtherClients, checkPoolForCustomAuth, CustomAttributeSchema, customAttributesOf, hardenedWriteAttributes,
+  signUpWriteAttributes,
 } from './private/attach-checks';
 import { CreateAuthChallengeFunction } from './private/create-auth-challenge-function';
 import { DefineAuthChallengeFunction } from './private/define-auth-challenge-function';
@@ -62,6 +63,18 @@ export interface CustomAuthClientOptions {
    * channels' destination attributes and their `_verified` companions
    */
   readonly writeAttributes?: cognito.ClientAttributes;
+}
+
+/**
+ * Options of an app client that only signs users up.
+ */
+export interface CustomAuthSignUpClientOptions {
+  /**
+   * Give the app client a secret (for server-side clients, which must then send SECRET_HASH).
+   *
+   * @default false
+   */
+  readonly generateSecret?: boolean;
 }
 
 /**
@@ -326,6 +339,27 @@ export class CustomAuth extends Construct {
         return [];
       },
     });
+  }
+
+  /**
+   * Adds an app client for self sign-up only (`SignUp`, `ConfirmSignUp`, `ResendConfirmationCode`).
+   * Cognito checks the attributes of a sign-up against the client's write attributes, and the sign-in
+   * clients may not write the codes' destinations (a required `email`, say): this client may, but it
+   * signs nobody in (no auth flow but refresh, no OAuth), so no token of it can change an address later.
+   */
+  public addSignUpClient(id: string, options: CustomAuthSignUpClientOptions = {}): cognito.UserPoolClient {
+    const client = new cognito.UserPoolClient(this, id, {
+      userPool: this.userPool,
+      // Only ALLOW_REFRESH_TOKEN_AUTH, which needs a refresh token this client can never issue.
+      authFlows: { custom: false },
+      preventUserExistenceErrors: true,
+      generateSecret: options.generateSecret ?? false,
+      enableTokenRevocation: true,
+      disableOAuth: true,
+      writeAttributes: signUpWriteAttributes(customAttributesOf(this.pool.cfn)),
+    });
+    this.ownClients.add(client);
+    return client;
   }
 
   /** The counts table, which only Create may update (one action), and its settings for Create. */

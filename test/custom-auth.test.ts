@@ -107,6 +107,34 @@ describe('CustomAuth', () => {
       expect(mobile.node.path).toBe('Existing/CustomAuth/Mobile');
     });
 
+    test('addSignUpClient adds a client that may write what users sign up with but signs nobody in', () => {
+      // GIVEN
+      const attached = attach({}, { customAttributes: { team: new cognito.StringAttribute({ mutable: true }) } });
+
+      // WHEN
+      const signUp = attached.auth.addSignUpClient('SignUp');
+
+      // THEN
+      Template.fromStack(attached.stack).hasResourceProperties('AWS::Cognito::UserPoolClient', {
+        ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
+        AllowedOAuthFlowsUserPoolClient: false,
+        PreventUserExistenceErrors: 'ENABLED',
+        GenerateSecret: false,
+        WriteAttributes: ['address', 'birthdate', 'custom:team', 'email', 'family_name', 'gender', 'given_name', 'locale', 'middle_name', 'name',
+          'nickname', 'phone_number', 'picture', 'preferred_username', 'profile', 'updated_at', 'website', 'zoneinfo'],
+      });
+      expect(signUp.node.path).toBe('Existing/CustomAuth/SignUp');
+      expect(warningsOf(attached)).toEqual([]);
+    });
+
+    test('addSignUpClient may have a secret', () => {
+      const attached = attach();
+
+      attached.auth.addSignUpClient('SignUp', { generateSecret: true });
+
+      Template.fromStack(attached.stack).hasResourceProperties('AWS::Cognito::UserPoolClient', { ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'], GenerateSecret: true });
+    });
+
     test('the pool\'s mutable custom attributes stay writable, except a custom sender\'s destination', () => {
       // GIVEN / WHEN
       const { stack } = attach(

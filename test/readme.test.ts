@@ -123,7 +123,7 @@ describe('README examples', () => {
     });
   });
 
-  test('Add custom auth to your existing pool: the pool keeps its settings and gets the triggers and two hardened clients', () => {
+  test('Add custom auth to your existing pool: the pool keeps its settings and gets the triggers, two hardened clients and a sign-up client', () => {
     const template = synthesize(EXAMPLES.find((example) => example.heading === 'Add custom auth to your existing pool')!);
     template.hasResourceProperties('AWS::Cognito::UserPool', {
       AliasAttributes: ['email'],
@@ -131,7 +131,7 @@ describe('README examples', () => {
       LambdaConfig: { DefineAuthChallenge: Match.anyValue(), CreateAuthChallenge: Match.anyValue(), VerifyAuthChallengeResponse: Match.anyValue() },
     });
     expect(Object.values(template.findResources('AWS::Cognito::UserPoolClient')).map((client) => client.Properties.ExplicitAuthFlows))
-      .toEqual([['ALLOW_CUSTOM_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'], ['ALLOW_CUSTOM_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']]);
+      .toEqual([['ALLOW_CUSTOM_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'], ['ALLOW_CUSTOM_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'], ['ALLOW_REFRESH_TOKEN_AUTH']]);
   });
 
   test('Threat protection: Plus plan, custom auth protected', () => {

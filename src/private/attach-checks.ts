@@ -121,8 +121,21 @@ export function hardenedWriteAttributes(
     }
     return writeAttributes;
   }
-  const standard = Object.fromEntries(Object.entries(STANDARD_ATTRIBUTES).map(([key, name]) => [key, !protectedAttributes.has(name)]));
-  const custom = customAttributes.filter((attribute) => attribute.mutable && !protectedAttributes.has(`custom:${attribute.name}`));
+  return writableExcept(protectedAttributes, customAttributes);
+}
+
+/**
+ * The write attributes of a client that only signs users up: what a user signs up with, the codes'
+ * destinations included, but no `*_verified` (only Cognito may mark an address verified).
+ */
+export function signUpWriteAttributes(customAttributes: CustomAttributeSchema[]): cognito.ClientAttributes {
+  return writableExcept(new Set(['email_verified', 'phone_number_verified']), customAttributes);
+}
+
+/** Every standard attribute and mutable custom attribute of the pool, except `excluded`. */
+function writableExcept(excluded: ReadonlySet<string>, customAttributes: CustomAttributeSchema[]): cognito.ClientAttributes {
+  const standard = Object.fromEntries(Object.entries(STANDARD_ATTRIBUTES).map(([key, name]) => [key, !excluded.has(name)]));
+  const custom = customAttributes.filter((attribute) => attribute.mutable && !excluded.has(`custom:${attribute.name}`));
   return new cognito.ClientAttributes().withStandardAttributes(standard).withCustomAttributes(...custom.map((attribute) => attribute.name));
 }
 
