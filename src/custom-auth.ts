@@ -310,21 +310,15 @@ export class CustomAuth extends Construct {
    * attributes codes are sent to.
    */
   public addClient(id: string, options: CustomAuthClientOptions = {}): cognito.UserPoolClient {
-    const client = new cognito.UserPoolClient(this, id, {
-      userPool: this.userPool,
+    return this.newClient(id, {
       // Custom auth (+ refresh, which CDK always adds): any password-only flow would skip the challenges.
       authFlows: { custom: true },
-      // Not a prop: without it an unknown username fails differently from a known one.
-      preventUserExistenceErrors: true,
       generateSecret: options.generateSecret ?? false,
       authSessionValidity: minutesProp('authSessionValidity', options.authSessionValidity, AUTH_SESSION_VALIDITY_MINUTES),
-      enableTokenRevocation: true,
       disableOAuth: options.oAuth === undefined,
       oAuth: options.oAuth,
       writeAttributes: hardenedWriteAttributes(options.writeAttributes, this.destinationAttributes, customAttributesOf(this.pool.cfn)),
     });
-    this.ownClients.add(client);
-    return client;
   }
 
   /**
@@ -348,15 +342,23 @@ export class CustomAuth extends Construct {
    * signs nobody in (no auth flow but refresh, no OAuth), so no token of it can change an address later.
    */
   public addSignUpClient(id: string, options: CustomAuthSignUpClientOptions = {}): cognito.UserPoolClient {
-    const client = new cognito.UserPoolClient(this, id, {
-      userPool: this.userPool,
+    return this.newClient(id, {
       // Only ALLOW_REFRESH_TOKEN_AUTH, which needs a refresh token this client can never issue.
       authFlows: { custom: false },
-      preventUserExistenceErrors: true,
       generateSecret: options.generateSecret ?? false,
-      enableTokenRevocation: true,
       disableOAuth: true,
       writeAttributes: signUpWriteAttributes(customAttributesOf(this.pool.cfn)),
+    });
+  }
+
+  /** A client of the pool with what every client of this construct has, remembered so the checks of other clients skip it. */
+  private newClient(id: string, options: cognito.UserPoolClientOptions): cognito.UserPoolClient {
+    const client = new cognito.UserPoolClient(this, id, {
+      ...options,
+      userPool: this.userPool,
+      // Not a prop: without it an unknown username fails differently from a known one.
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
     });
     this.ownClients.add(client);
     return client;
