@@ -161,7 +161,8 @@ class EmailDelivery extends CodeDelivery {
         + 'Pass identity: ses.EmailIdentity.fromEmailIdentityName(this, \'Identity\', \'example.com\').');
     }
     const sesIdentity = identity ?? ses.EmailIdentity.fromEmailIdentityName(scope, `${id}Identity`, (sender![1] ?? sender![2]).toLowerCase());
-    sesIdentity.grantSendEmail(grantee);
+    // SendEmail only: grantSendEmail would add ses:SendRawEmail, which the handler never calls.
+    iam.Grant.addToPrincipal({ grantee, actions: ['ses:SendEmail'], resourceArns: [sesIdentity.emailIdentityArn] });
     return {
       attribute: 'email',
       channel: {
