@@ -7,6 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { CodeDelivery } from './code-delivery';
+import { cognitoEmailThroughSes } from './private/cognito-email';
 import { CreateAuthChallengeFunction } from './private/create-auth-challenge-function';
 import { DefineAuthChallengeFunction } from './private/define-auth-challenge-function';
 import {
@@ -17,6 +18,8 @@ import {
   acknowledge, FUNCTION_ACKNOWLEDGEMENTS, LIMITS_TABLE_ACKNOWLEDGEMENTS, ROLE_POLICY_ACKNOWLEDGEMENTS, SMS_ROLE_ACKNOWLEDGEMENTS,
   userPoolAcknowledgements,
 } from './private/nag-acknowledgements';
+import { runtimeProp, useRuntime } from './private/runtime';
+import { warnBeyondStandards } from './private/standards';
 import { integerProp, minutesProp, numberEnv, secondsProp } from './private/validate';
 import { VerifyAuthChallengeFunction } from './private/verify-auth-challenge-function';
 
@@ -191,6 +194,25 @@ export interface CustomAuthUserPoolProps {
    * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
    */
   readonly logEncryptionKey?: kms.IKey;
+
+  /**
+   * The three functions' Lambda runtime: Node.js 22 or later. The handlers are bundled for Node.js 22
+   * and tested on 22 and 24.
+   *
+   * @default - nodejs24.x when the app's aws-cdk-lib has `lambda.Runtime.NODEJS_24_X`, else nodejs22.x
+   */
+  readonly runtime?: lambda.Runtime;
+
+  /**
+   * Send Cognito's own email (address verification codes, invitations with temporary passwords,
+   * password reset codes) through the SES identity of the first email channel, from its `fromAddress`
+   * (`UserPoolEmail.withSES` in the stack's region), instead of Cognito's default sender, which
+   * sends at most 50 emails a day per account.
+   *
+   * @default false - Cognito's default email sender
+   * @see https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-email.html
+   */
+  readonly cognitoEmailThroughSes?: boolean;
 }
 
 /** The name of an enum member (`FeaturePlan.LITE`), for messages; the raw value if it is not one. */
@@ -295,6 +317,7 @@ export class CustomAuthUserPool extends Construct {
     };
     const authSessionValidity = minutesProp('authSessionValidity', props.authSessionValidity, AUTH_SESSION_VALIDITY_MINUTES);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const runtime = runtimeProp(props.runtime);
 
     const createTrigger = (spec: TriggerSpec): lambda.Function => {
       const logGroup = new logs.LogGroup(this, `${spec.id}Logs`, {
@@ -308,7 +331,7 @@ export class CustomAuthUserPool extends Construct {
         description: `Runs the ${spec.description} trigger`,
       });
       logGroup.grantWrite(role);
-      return new spec.functionClass(this, spec.id, {
+      const fn = new spec.functionClass(this, spec.id, {
         description: `Cognito custom auth: ${spec.description}`,
         architecture: lambda.Architecture.ARM_64,
         memorySize: spec.memorySize,
@@ -320,6 +343,8 @@ export class CustomAuthUserPool extends Construct {
         systemLogLevelV2: lambda.SystemLogLevel.WARN,
         environment: spec.environment,
       });
+      useRuntime(fn, runtime);
+      return fn;
     };
 
     const define = createTrigger({
@@ -355,6 +380,7 @@ export class CustomAuthUserPool extends Construct {
     create.addEnvironment(ENV.codeDelivery, Stack.of(this).toJsonString(delivery.config));
     const usesEmail = delivery.attributes.has('email');
     const usesPhone = delivery.attributes.has('phone_number');
+    warnBeyondStandards(this, props, delivery.attributes);
 
     const featurePlan = featurePlanFor(props.featurePlan, props.threatProtection);
     this.userPool = new cognito.UserPool(this, 'UserPool', {
@@ -368,6 +394,7 @@ export class CustomAuthUserPool extends Construct {
         ...(usesPhone ? { phoneNumber: { required: true, mutable: true } } : {}),
       },
       customAttributes: props.customAttributes,
+      email: props.cognitoEmailThroughSes ? cognitoEmailThroughSes(this, [props.delivery, ...props.challengeDeliveries ?? []]) : undefined,
       passwordPolicy: props.passwordPolicy ?? {
         minLength: 12,
         requireLowercase: true,
