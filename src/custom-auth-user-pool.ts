@@ -15,10 +15,10 @@ import {
   CODE_LENGTH, CODE_VALIDITY_SECONDS, ENV, IntegerBounds, MAX_ATTEMPTS,
 } from './private/handler-contract';
 import {
-  acknowledge, FUNCTION_ACKNOWLEDGEMENTS, LIMITS_TABLE_ACKNOWLEDGEMENTS, ROLE_POLICY_ACKNOWLEDGEMENTS, SMS_ROLE_ACKNOWLEDGEMENTS,
+  acknowledge, functionAcknowledgements, LIMITS_TABLE_ACKNOWLEDGEMENTS, ROLE_POLICY_ACKNOWLEDGEMENTS, SMS_ROLE_ACKNOWLEDGEMENTS,
   userPoolAcknowledgements,
 } from './private/nag-acknowledgements';
-import { runtimeProp, useRuntime } from './private/runtime';
+import { isNewestKnownNodeRuntime, runtimeProp, useRuntime } from './private/runtime';
 import { warnBeyondStandards } from './private/standards';
 import { integerProp, minutesProp, numberEnv, secondsProp } from './private/validate';
 import { VerifyAuthChallengeFunction } from './private/verify-auth-challenge-function';
@@ -440,7 +440,7 @@ export class CustomAuthUserPool extends Construct {
       acknowledge(smsRole.node.defaultChild as CfnResource, SMS_ROLE_ACKNOWLEDGEMENTS);
     }
     for (const fn of [define, create, verify]) {
-      acknowledge(fn.node.defaultChild as CfnResource, FUNCTION_ACKNOWLEDGEMENTS);
+      acknowledge(fn.node.defaultChild as CfnResource, functionAcknowledgements(isNewestKnownNodeRuntime(runtime)));
       // Each role has its policy from the log group grant above (and, for Create, the delivery grant).
       acknowledge(fn.role!.node.findChild('DefaultPolicy').node.defaultChild as CfnResource, ROLE_POLICY_ACKNOWLEDGEMENTS);
     }

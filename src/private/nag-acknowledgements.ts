@@ -80,9 +80,12 @@ export function userPoolAcknowledgements(plus: boolean): NagAcknowledgement[] {
   ];
 }
 
-/** For each trigger function. */
-export const FUNCTION_ACKNOWLEDGEMENTS: NagAcknowledgement[] = [
-  { id: 'AwsSolutions-L1', reason: RUNTIME_PINNED },
+/** For each trigger function; L1 only when its runtime is not the newest Node.js runtime aws-cdk-lib knows (else L1 cannot fire). */
+export function functionAcknowledgements(newestRuntime: boolean): NagAcknowledgement[] {
+  return [...(newestRuntime ? [] : [{ id: 'AwsSolutions-L1', reason: RUNTIME_PINNED }]), ...FUNCTION_RULES];
+}
+
+const FUNCTION_RULES: NagAcknowledgement[] = [
   { id: 'HIPAA.Security-LambdaDLQ', reason: NO_DLQ },
   { id: 'NIST.800.53.R5-LambdaDLQ', reason: NO_DLQ },
   { id: 'HIPAA.Security-LambdaInsideVPC', reason: NO_VPC },

@@ -37,3 +37,12 @@ export function runtimeProp(runtime: lambda.Runtime | undefined): lambda.Runtime
 export function useRuntime(fn: lambda.Function, runtime: lambda.Runtime): void {
   (fn.node.defaultChild as lambda.CfnFunction).runtime = runtime.name;
 }
+
+/**
+ * Whether `runtime` is the newest Node.js runtime the app's aws-cdk-lib knows (`Runtime.ALL`), the test
+ * cdk-nag's AwsSolutions-L1 makes: only an older one needs L1 acknowledged.
+ */
+export function isNewestKnownNodeRuntime(runtime: lambda.Runtime): boolean {
+  const major = (candidate: lambda.Runtime) => Number(/^nodejs(\d+)/.exec(candidate.name)?.[1] ?? 0);
+  return lambda.Runtime.ALL.every((known) => known.family !== lambda.RuntimeFamily.NODEJS || major(known) <= major(runtime));
+}
