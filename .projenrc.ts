@@ -264,7 +264,7 @@ project.addTask('synth:example', {
 // Not part of the build: the construct against the newest aws-cdk-lib and constructs on npm
 // (.ci/run calls it after the build; it needs the packed tarball and the registry).
 project.addTask('compat:latest', {
-  description: 'Install the newest aws-cdk-lib and constructs with the packed tarball and synthesize the example app',
+  description: 'A new user\'s app: the packed tarball with the newest aws-cdk-lib, constructs, TypeScript and cdk-nag v3; compile, synthesize, run AwsSolutions',
   exec: 'bash build-tools/compat-latest.sh',
 });
 
