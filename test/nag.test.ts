@@ -230,17 +230,22 @@ describe('cdk-nag v3 acknowledgements (Validations.acknowledge)', () => {
   test('each acknowledgement goes to Validations.of(resource).acknowledge with its reason; per-finding rules once per finding', () => {
     // GIVEN a Validations as aws-cdk-lib 2.257+ has it, recording its calls
     const calls: Array<{ scope: unknown; rules: Array<{ id: string; reason: string }> }> = [];
-    const validations = { of: (scope: unknown) => ({ acknowledge: (...rules: Array<{ id: string; reason: string }>) => calls.push({ scope, rules }) }) };
+    const validations = {
+      of: (scope: unknown) => ({ acknowledge: (...rules: Array<{ id: string; reason: string }>) => calls.push({ scope, rules }) }),
+    };
     const resource = new CfnResource(new Stack(), 'Role', { type: 'AWS::IAM::Role' });
 
     // WHEN
     acknowledge(resource, [...SMS_ROLE_ACKNOWLEDGEMENTS, { id: 'AwsSolutions-COG2', reason: 'A reason.' }], validations);
 
     // THEN v3 gets `rule[finding]` IDs, v2 the rule with applies_to, each with the same reason
-    expect(calls).toEqual([{ scope: resource, rules: [
-      { id: 'AwsSolutions-IAM5[Resource::*]', reason: SMS_ROLE_ACKNOWLEDGEMENTS[0].reason },
-      { id: 'AwsSolutions-COG2', reason: 'A reason.' },
-    ] }]);
+    expect(calls).toEqual([{
+      scope: resource,
+      rules: [
+        { id: 'AwsSolutions-IAM5[Resource::*]', reason: SMS_ROLE_ACKNOWLEDGEMENTS[0].reason },
+        { id: 'AwsSolutions-COG2', reason: 'A reason.' },
+      ],
+    }]);
     expect(resource.getMetadata('cdk_nag').rules_to_suppress).toEqual([
       { id: 'AwsSolutions-IAM5', reason: SMS_ROLE_ACKNOWLEDGEMENTS[0].reason, applies_to: ['Resource::*'] },
       { id: 'AwsSolutions-COG2', reason: 'A reason.' },

@@ -56,7 +56,9 @@ describe('CustomAuthUserPool warnings where a prop goes past NIST SP 800-63B or 
   });
 
   test('each warning has a stable ID a deployer can acknowledge', () => {
-    const props: Partial<CustomAuthUserPoolProps> = { codeValidity: Duration.minutes(20), delivery: CodeDelivery.sms(), crossSessionLimits: { enabled: false } };
+    const props: Partial<CustomAuthUserPoolProps> = {
+      codeValidity: Duration.minutes(20), delivery: CodeDelivery.sms(), crossSessionLimits: { enabled: false },
+    };
     expect(warningsOf(props).sort()).toEqual([STANDARDS_WARNINGS.codeValidity, STANDARDS_WARNINGS.noLimits, STANDARDS_WARNINGS.sms].sort());
     expect(warningsOf(props, Object.values(STANDARDS_WARNINGS))).toEqual([]);
   });

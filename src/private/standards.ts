@@ -17,7 +17,12 @@ export const STANDARDS_WARNINGS = {
 /** The props the warnings look at, as the user gave them (defaults applied here). */
 export interface StandardsInput {
   readonly codeValidity?: Duration;
-  readonly crossSessionLimits?: { readonly enabled?: boolean; readonly window?: Duration; readonly maxCodes?: number; readonly maxWrongAnswers?: number };
+  readonly crossSessionLimits?: {
+    readonly enabled?: boolean;
+    readonly window?: Duration;
+    readonly maxCodes?: number;
+    readonly maxWrongAnswers?: number;
+  };
 }
 
 const known = (value: number | undefined, fallback: number): number | undefined =>
