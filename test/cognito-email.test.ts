@@ -55,6 +55,11 @@ describe('CustomAuthUserPool cognitoEmailThroughSes', () => {
     }).EmailConfiguration).toEqual(expect.objectContaining({ From: 'alerts@example.org', SourceArn: identityArn('eu-west-1', 'alerts@example.org') }));
   });
 
+  test('matches the identity\'s domain in any case', () => {
+    expect(poolWith({ delivery: CodeDelivery.email({ fromAddress: 'No-Reply@Example.COM' }), cognitoEmailThroughSes: true }).EmailConfiguration)
+      .toEqual(expect.objectContaining({ From: 'No-Reply@example.com', SourceArn: identityArn('eu-west-1', 'example.com') }));
+  });
+
   test('takes the first email channel when codes also go by SMS', () => {
     const email = CodeDelivery.email({ fromAddress: 'no-reply@example.net' });
     expect(poolWith({

@@ -33,7 +33,8 @@ export function cognitoEmailThroughSes(scope: Construct, channels: CodeDelivery[
       + 'or from the identity\'s address: change fromAddress or identity, or leave cognitoEmailThroughSes off.');
   }
   return cognito.UserPoolEmail.withSES({
-    fromEmail: address,
+    // The domain in lower case, as withSES compares it with sesVerifiedDomain case-sensitively.
+    fromEmail: `${address.slice(0, address.lastIndexOf('@'))}@${domain}`,
     fromName: displayName || undefined,
     sesRegion: Stack.of(scope).region,
     sesVerifiedDomain: isDomainIdentity ? identity : undefined,
