@@ -142,6 +142,24 @@ describe('cdk-nag AwsSolutions', () => {
     }
   });
 
+  test('with an SMS channel: IAM5 [Resource::*] on Cognito\'s SMS role is acknowledged, that finding only, and needed', () => {
+    // GIVEN codes by SMS: aws-cdk-lib gives the pool a role for Cognito's own SMS
+    const sms = { delivery: CodeDelivery.sms(), signInAliases: { phone: true } };
+    const nagFindings = (stack: Stack) => findingsOf(stack, AwsSolutionsChecks).filter((finding) => finding.rule.startsWith('AwsSolutions-'));
+    const iam5 = (stack: Stack) => {
+      Aspects.of(stack).add(new AwsSolutionsChecks());
+      return Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('^AwsSolutions-IAM5'))
+        .map((m) => `${String(m.entry.data).split(': ')[0]} ${m.id}`);
+    };
+
+    // THEN the acknowledgement names the finding, v2 reports nothing with it, and the finding without it
+    expect(idsAt(acknowledgementsIn(stackWith(sms)), 'UserPool/smsRole/Resource')).toEqual(['AwsSolutions-IAM5']);
+    expect([...acknowledgementsIn(stackWith(sms)).values()].flat().find((rule) => rule.id === 'AwsSolutions-IAM5'))
+      .toEqual(expect.objectContaining({ applies_to: ['Resource::*'] }));
+    expect(nagFindings(stackWith(sms))).toEqual([]);
+    expect(iam5(stackWith(sms, withoutAcknowledgements))).toEqual(['AwsSolutions-IAM5[Resource::*] /Nag/Auth/UserPool/smsRole/Resource']);
+  });
+
   test('a user\'s own NagSuppressions add to the shipped acknowledgements', () => {
     // GIVEN
     const stack = stackWith({}, (s) => {
