@@ -205,9 +205,9 @@ export interface CustomAuthUserPoolProps {
 
   /**
    * Send Cognito's own email (address verification codes, invitations with temporary passwords,
-   * password reset codes) through the SES identity of the first email channel, from its `fromAddress`
-   * (`UserPoolEmail.withSES` in the stack's region), instead of Cognito's default sender, which
-   * sends at most 50 emails a day per account.
+   * password reset codes) through the SES identity of the first email channel the challenges use,
+   * from its `fromAddress` (`UserPoolEmail.withSES` in the stack's region), instead of Cognito's
+   * default sender, which sends at most 50 emails a day per account.
    *
    * @default false - Cognito's default email sender
    * @see https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-email.html
@@ -394,7 +394,7 @@ export class CustomAuthUserPool extends Construct {
         ...(usesPhone ? { phoneNumber: { required: true, mutable: true } } : {}),
       },
       customAttributes: props.customAttributes,
-      email: props.cognitoEmailThroughSes ? cognitoEmailThroughSes(this, [props.delivery, ...props.challengeDeliveries ?? []]) : undefined,
+      email: props.cognitoEmailThroughSes ? cognitoEmailThroughSes(this, props.challengeDeliveries ?? [props.delivery]) : undefined,
       passwordPolicy: props.passwordPolicy ?? {
         minLength: 12,
         requireLowercase: true,

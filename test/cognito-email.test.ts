@@ -60,6 +60,15 @@ describe('CustomAuthUserPool cognitoEmailThroughSes', () => {
       .toEqual(expect.objectContaining({ From: 'No-Reply@example.com', SourceArn: identityArn('eu-west-1', 'example.com') }));
   });
 
+  test('takes the first email channel the challenges use (challengeDeliveries replaces delivery)', () => {
+    expect(poolWith({
+      delivery: CodeDelivery.email({ fromAddress: 'no-reply@unused.example' }),
+      challengeCount: 2,
+      challengeDeliveries: [CodeDelivery.email({ fromAddress: 'no-reply@first.example' }), CodeDelivery.email({ fromAddress: 'no-reply@second.example' })],
+      cognitoEmailThroughSes: true,
+    }).EmailConfiguration.SourceArn).toEqual(identityArn('eu-west-1', 'first.example'));
+  });
+
   test('takes the first email channel when codes also go by SMS', () => {
     const email = CodeDelivery.email({ fromAddress: 'no-reply@example.net' });
     expect(poolWith({

@@ -8,8 +8,8 @@ const FROM = /^\s*(?:(.*?)\s*<([^<>\s]+@([^<>\s@]+))>|([^<>\s]+@([^<>\s@]+)))\s*
 
 /**
  * Cognito's own email (address verification, invitations, password reset) through the SES identity
- * of the first email channel, from the same address: `cognitoEmailThroughSes`. The identity is the
- * one the Create function sends through, in the stack's region.
+ * of the first email channel among the ones the challenges use, from the same address:
+ * `cognitoEmailThroughSes`. The identity is the one the Create function sends through, in the stack's region.
  */
 export function cognitoEmailThroughSes(scope: Construct, channels: CodeDelivery[]): cognito.UserPoolEmail {
   const sender = channels.map((channel) => channel._sesSender()).find((found) => found !== undefined);
