@@ -109,6 +109,17 @@ export interface CodeDeliveryBinding {
 }
 
 /**
+ * An email channel's sender: what Cognito's own email needs to send through the same SES identity. Internal.
+ * @internal
+ */
+export interface SesSender {
+  /** `no-reply@example.com` or `Example <no-reply@example.com>`, possibly a token. */
+  readonly fromAddress: string;
+  /** The SES identity's name: a domain or an address, possibly a token. */
+  readonly identityName: string;
+}
+
+/**
  * How one-time codes are delivered to users. Choose a channel with a static factory.
  */
 export abstract class CodeDelivery {
@@ -147,6 +158,14 @@ export abstract class CodeDelivery {
    * @internal
    */
   public abstract _bind(scope: Construct, id: string, grantee: iam.IGrantable): CodeDeliveryBinding;
+
+  /**
+   * The SES sender of an email channel; undefined for other channels.
+   * @internal
+   */
+  public _sesSender(): SesSender | undefined {
+    return undefined;
+  }
 }
 
 /** `local@domain`, or `Display Name <local@domain>`; captures the address's domain. */
@@ -161,19 +180,33 @@ class EmailDelivery extends CodeDelivery {
     return 'email';
   }
 
-  public _bind(scope: Construct, id: string, grantee: iam.IGrantable): CodeDeliveryBinding {
+  public _sesSender(): SesSender {
     const { fromAddress, identity } = this.options;
+    return { fromAddress, identityName: identity?.emailIdentityName ?? this.senderDomain() };
+  }
+
+  /** The domain of `fromAddress`, checked; the default SES identity. */
+  private senderDomain(): string {
+    const { fromAddress } = this.options;
     const sender = Token.isUnresolved(fromAddress) ? undefined : SENDER.exec(fromAddress.trim());
     if (!Token.isUnresolved(fromAddress) && !sender) {
       throw new Error('fromAddress must be an email address such as no-reply@example.com or "Example <no-reply@example.com>", '
         + `got ${JSON.stringify(fromAddress)}. Use an address of a verified SES identity.`);
     }
-    if (!identity && !sender) {
+    if (!sender) {
       throw new Error('identity must be set when fromAddress is a token: the SES identity cannot be derived from it. '
         + 'Pass identity: ses.EmailIdentity.fromEmailIdentityName(this, \'Identity\', \'example.com\').');
     }
-    const sesIdentity = identity ?? ses.EmailIdentity.fromEmailIdentityName(scope, `${id}Identity`, (sender![1] ?? sender![2]).toLowerCase());
-    sesIdentity.grantSendEmail(grantee);
+    return (sender[1] ?? sender[2]).toLowerCase();
+  }
+
+  public _bind(scope: Construct, id: string, grantee: iam.IGrantable): CodeDeliveryBinding {
+    const { fromAddress, identity } = this.options;
+    // Checks fromAddress even when identity is given; only a token with an identity goes unchecked.
+    const domain = Token.isUnresolved(fromAddress) && identity ? undefined : this.senderDomain();
+    const sesIdentity = identity ?? ses.EmailIdentity.fromEmailIdentityName(scope, `${id}Identity`, domain!);
+    // SendEmail only: grantSendEmail would add ses:SendRawEmail, which the handler never calls.
+    iam.Grant.addToPrincipal({ grantee, actions: ['ses:SendEmail'], resourceArns: [sesIdentity.emailIdentityArn] });
     return {
       attribute: this._destinationAttribute(),
       channel: {

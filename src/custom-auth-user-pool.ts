@@ -4,6 +4,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { CustomAuth, CustomAuthFlowOptions } from './custom-auth';
+import { cognitoEmailThroughSes } from './private/cognito-email';
 import { acknowledge, SMS_ROLE_ACKNOWLEDGEMENTS, userPoolAcknowledgements } from './private/nag-acknowledgements';
 
 /**
@@ -93,6 +94,17 @@ export interface CustomAuthUserPoolProps extends CustomAuthFlowOptions {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Send Cognito's own email (address verification codes, invitations with temporary passwords,
+   * password reset codes) through the SES identity of the first email channel the challenges use,
+   * from its `fromAddress` (`UserPoolEmail.withSES` in the stack's region), instead of Cognito's
+   * default sender, which sends at most 50 emails a day per account.
+   *
+   * @default false - Cognito's default email sender
+   * @see https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-email.html
+   */
+  readonly cognitoEmailThroughSes?: boolean;
 }
 
 /** The name of an enum member (`FeaturePlan.LITE`), for messages; the raw value if it is not one. */
@@ -196,6 +208,7 @@ export class CustomAuthUserPool extends Construct {
       autoVerify: { email: usesEmail, phone: usesPhone },
       standardAttributes: props.standardAttributes ?? { email: { required: true, mutable: true } },
       customAttributes: props.customAttributes,
+      email: props.cognitoEmailThroughSes ? cognitoEmailThroughSes(this, props.challengeDeliveries ?? [props.delivery]) : undefined,
       passwordPolicy: props.passwordPolicy ?? {
         minLength: 12,
         requireLowercase: true,

@@ -18,7 +18,9 @@ import {
   BUDGET_MAX_CODES, BUDGET_MAX_WRONG_ANSWERS, BUDGET_WINDOW_SECONDS, CHALLENGE_COUNT,
   CODE_LENGTH, CODE_VALIDITY_SECONDS, ENV, IntegerBounds, MAX_ATTEMPTS,
 } from './private/handler-contract';
-import { acknowledge, FUNCTION_ACKNOWLEDGEMENTS, LIMITS_TABLE_ACKNOWLEDGEMENTS, ROLE_POLICY_ACKNOWLEDGEMENTS } from './private/nag-acknowledgements';
+import { acknowledge, functionAcknowledgements, LIMITS_TABLE_ACKNOWLEDGEMENTS, ROLE_POLICY_ACKNOWLEDGEMENTS } from './private/nag-acknowledgements';
+import { isNewestKnownNodeRuntime, runtimeProp, useRuntime } from './private/runtime';
+import { warnBeyondStandards } from './private/standards';
 import { integerProp, minutesProp, numberEnv, secondsProp } from './private/validate';
 import { VerifyAuthChallengeFunction } from './private/verify-auth-challenge-function';
 
@@ -155,6 +157,14 @@ export interface CustomAuthFlowOptions extends CustomAuthClientOptions {
    * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
    */
   readonly logEncryptionKey?: kms.IKey;
+
+  /**
+   * The three functions' Lambda runtime: Node.js 22 or later. The handlers are bundled for Node.js 22
+   * and tested on 22 and 24.
+   *
+   * @default - nodejs24.x when the app's aws-cdk-lib has `lambda.Runtime.NODEJS_24_X`, else nodejs22.x
+   */
+  readonly runtime?: lambda.Runtime;
 }
 
 /**
@@ -225,6 +235,7 @@ export class CustomAuth extends Construct {
       [ENV.maxAttempts]: numberEnv(integerProp('maxAttempts', props.maxAttempts, MAX_ATTEMPTS)),
     };
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const runtime = runtimeProp(props.runtime);
 
     const createTrigger = (spec: TriggerSpec): lambda.Function => {
       const logGroup = new logs.LogGroup(this, `${spec.id}Logs`, {
@@ -238,7 +249,7 @@ export class CustomAuth extends Construct {
         description: `Runs the ${spec.description} trigger`,
       });
       logGroup.grantWrite(role);
-      return new spec.functionClass(this, spec.id, {
+      const fn = new spec.functionClass(this, spec.id, {
         description: `Cognito custom auth: ${spec.description}`,
         architecture: lambda.Architecture.ARM_64,
         memorySize: spec.memorySize,
@@ -250,6 +261,8 @@ export class CustomAuth extends Construct {
         systemLogLevelV2: lambda.SystemLogLevel.WARN,
         environment: spec.environment,
       });
+      useRuntime(fn, runtime);
+      return fn;
     };
 
     const define = createTrigger({
@@ -284,6 +297,7 @@ export class CustomAuth extends Construct {
     const delivery = this.bindDeliveries(props, challengeCount, create, customAttributesOf(pool.cfn));
     create.addEnvironment(ENV.codeDelivery, Stack.of(this).toJsonString(delivery.config));
     this.destinationAttributes = delivery.attributes;
+    warnBeyondStandards(this, props, delivery.attributes);
 
     pool.userPool.addTrigger(cognito.UserPoolOperation.DEFINE_AUTH_CHALLENGE, define);
     pool.userPool.addTrigger(cognito.UserPoolOperation.CREATE_AUTH_CHALLENGE, create);
@@ -296,7 +310,7 @@ export class CustomAuth extends Construct {
 
     // cdk-nag findings that are facts of this design, acknowledged with their reasons (see the README).
     for (const fn of [define, create, verify]) {
-      acknowledge(fn.node.defaultChild as CfnResource, FUNCTION_ACKNOWLEDGEMENTS);
+      acknowledge(fn.node.defaultChild as CfnResource, functionAcknowledgements(isNewestKnownNodeRuntime(runtime)));
       // Each role has its policy from the log group grant above (and, for Create, the delivery grant).
       acknowledge(fn.role!.node.findChild('DefaultPolicy').node.defaultChild as CfnResource, ROLE_POLICY_ACKNOWLEDGEMENTS);
     }

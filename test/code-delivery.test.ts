@@ -45,7 +45,7 @@ function createFunctionOf({ stack, auth, template }: Synthesized): {
 /** The SES statement that lets the create function send through `identity` only. */
 function sendThrough(identity: string): Record<string, unknown> {
   return {
-    Action: ['ses:SendEmail', 'ses:SendRawEmail'],
+    Action: 'ses:SendEmail',
     Effect: 'Allow',
     Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ses:us-east-1:123456789012:identity/${identity}`]] },
   };

@@ -438,7 +438,7 @@ describe('CustomAuthUserPool', () => {
           Resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] },
         };
         const email = {
-          Action: ['ses:SendEmail', 'ses:SendRawEmail'],
+          Action: 'ses:SendEmail',
           Effect: 'Allow',
           Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ses:us-east-1:123456789012:identity/example.com']] },
         };

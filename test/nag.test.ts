@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NagSuppressions, NIST80053R5Checks } from 'cdk-nag';
 import { CodeDelivery, CustomAuthUserPool, CustomAuthUserPoolProps } from '../src';
+import { acknowledge, SMS_ROLE_ACKNOWLEDGEMENTS, validationsOf } from '../src/private/nag-acknowledgements';
 
 /**
  * cdk-nag (v2 line) on the construct in its main configurations. AwsSolutions must report nothing
@@ -72,6 +73,11 @@ function withoutAcknowledgements(stack: Stack): void {
 
 const FUNCTIONS = ['DefineAuthChallenge', 'CreateAuthChallenge', 'VerifyAuthChallenge'];
 
+/** The rule IDs acknowledged on the resource at `path` below the construct. */
+function idsAt(found: ReturnType<typeof acknowledgementsIn>, path: string): string[] {
+  return [...found.entries()].filter(([resource]) => belowAuth(resource.node.path) === path).flatMap(([, rules]) => rules.map((rule) => rule.id));
+}
+
 describe('cdk-nag AwsSolutions', () => {
   test.each(CONFIGURATIONS)('%s: no unacknowledged error or warning', (_name, props) => {
     expect(findingsOf(stackWith(props), AwsSolutionsChecks)).toEqual([]);
@@ -81,29 +87,49 @@ describe('cdk-nag AwsSolutions', () => {
     // GIVEN the same stack without the library's acknowledgements
     const stack = stackWith(props, withoutAcknowledgements);
     const shipped = [...acknowledgementsIn(stackWith(props)).entries()].flatMap(([resource, rules]) =>
-      rules.filter((rule) => rule.id.startsWith('AwsSolutions-') && rule.id !== 'AwsSolutions-L1')
+      rules.filter((rule) => rule.id.startsWith('AwsSolutions-'))
         .map((rule) => `${rule.id} ${belowAuth(resource.node.path)}`));
 
-    // WHEN / THEN each acknowledged rule fires where it was acknowledged (L1 is covered below)
+    // WHEN / THEN each acknowledged rule fires where it was acknowledged (L1, shipped only with a newer runtime known, below)
     const fired = findingsOf(stack, AwsSolutionsChecks).map((finding) => `${finding.rule} ${finding.path}`);
     expect(shipped.length).toBeGreaterThan(0);
     expect(fired.sort()).toEqual(shipped.sort());
   });
 
-  test('the shipped acknowledgements: COG2 (MFA) always, COG8 (Plus) unless on Plus, L1 on each function, each with a reason', () => {
+  test('the shipped acknowledgements: COG2 (MFA) always, COG8 (Plus) unless on Plus, each with a reason', () => {
     const lite = acknowledgementsIn(stackWith({}));
     const plus = acknowledgementsIn(stackWith({ threatProtection: cognito.CustomThreatProtectionMode.AUDIT_ONLY }));
-    const ids = (found: typeof lite, path: string) => [...found.entries()]
-      .filter(([resource]) => belowAuth(resource.node.path) === path).flatMap(([, rules]) => rules.map((rule) => rule.id));
-    expect(ids(lite, 'UserPool/Resource')).toEqual(['AwsSolutions-COG2', 'AwsSolutions-COG8']);
-    expect(ids(plus, 'UserPool/Resource')).toEqual(['AwsSolutions-COG2']);
-    for (const fn of FUNCTIONS) {
-      expect(ids(lite, `${fn}/Resource`)).toContain('AwsSolutions-L1');
-    }
+    expect(idsAt(lite, 'UserPool/Resource')).toEqual(['AwsSolutions-COG2', 'AwsSolutions-COG8']);
+    expect(idsAt(plus, 'UserPool/Resource')).toEqual(['AwsSolutions-COG2']);
     for (const rules of lite.values()) {
       for (const rule of rules) {
         expect(rule.reason.length).toBeGreaterThan(80);
       }
+    }
+  });
+
+  test('COG2\'s reason says what an emailed code is and is not, and that recovery does not go through the codes\' channel', () => {
+    const cog2 = [...acknowledgementsIn(stackWith({})).values()].flat().find((rule) => rule.id === 'AwsSolutions-COG2')!;
+    expect(cog2.reason).toMatch(/controls the mailbox/);
+    expect(cog2.reason).toMatch(/not: proof of possession of a device; NIST SP 800-63B \(5\.1\.3\.1\)/);
+    expect(cog2.reason).toMatch(/password recovery does not go through a channel that delivers the codes/);
+  });
+
+  test('L1 is acknowledged only where it can fire: not when the runtime is the newest Node.js runtime aws-cdk-lib knows', () => {
+    // GIVEN aws-cdk-lib 2.200 (this build), whose newest Node.js runtime is nodejs22.x, the default here
+    // THEN no L1 acknowledgement; with an explicit older runtime, one per function
+    for (const fn of FUNCTIONS) {
+      expect(idsAt(acknowledgementsIn(stackWith({})), `${fn}/Resource`)).not.toContain('AwsSolutions-L1');
+      expect(idsAt(acknowledgementsIn(stackWith({ runtime: new lambda.Runtime('nodejs22.x', lambda.RuntimeFamily.NODEJS) })), `${fn}/Resource`))
+        .not.toContain('AwsSolutions-L1');
+    }
+    const newer = new lambda.Runtime('nodejs98.x', lambda.RuntimeFamily.NODEJS, { supportsInlineCode: true });
+    try {
+      for (const fn of FUNCTIONS) {
+        expect(idsAt(acknowledgementsIn(stackWith({})), `${fn}/Resource`)).toContain('AwsSolutions-L1');
+      }
+    } finally {
+      lambda.Runtime.ALL.splice(lambda.Runtime.ALL.indexOf(newer), 1);
     }
   });
 
@@ -118,6 +144,24 @@ describe('cdk-nag AwsSolutions', () => {
     } finally {
       lambda.Runtime.ALL.splice(lambda.Runtime.ALL.indexOf(newer), 1);
     }
+  });
+
+  test('with an SMS channel: IAM5 [Resource::*] on Cognito\'s SMS role is acknowledged, that finding only, and needed', () => {
+    // GIVEN codes by SMS: aws-cdk-lib gives the pool a role for Cognito's own SMS
+    const sms = { delivery: CodeDelivery.sms(), signInAliases: { phone: true } };
+    const nagFindings = (stack: Stack) => findingsOf(stack, AwsSolutionsChecks).filter((finding) => finding.rule.startsWith('AwsSolutions-'));
+    const iam5 = (stack: Stack) => {
+      Aspects.of(stack).add(new AwsSolutionsChecks());
+      return Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('^AwsSolutions-IAM5'))
+        .map((m) => `${String(m.entry.data).split(': ')[0]} ${m.id}`);
+    };
+
+    // THEN the acknowledgement names the finding, v2 reports nothing with it, and the finding without it
+    expect(idsAt(acknowledgementsIn(stackWith(sms)), 'UserPool/smsRole/Resource')).toEqual(['AwsSolutions-IAM5']);
+    expect([...acknowledgementsIn(stackWith(sms)).values()].flat().find((rule) => rule.id === 'AwsSolutions-IAM5'))
+      .toEqual(expect.objectContaining({ applies_to: ['Resource::*'] }));
+    expect(nagFindings(stackWith(sms))).toEqual([]);
+    expect(iam5(stackWith(sms, withoutAcknowledgements))).toEqual(['AwsSolutions-IAM5[Resource::*] /Nag/Auth/UserPool/smsRole/Resource']);
   });
 
   test('a user\'s own NagSuppressions add to the shipped acknowledgements', () => {
@@ -189,5 +233,44 @@ describe('CustomAuthUserPool log encryption', () => {
 
   test('by default the log groups use CloudWatch Logs\' own encryption (no KMS key)', () => {
     Template.fromStack(stackWith({})).allResourcesProperties('AWS::Logs::LogGroup', { KmsKeyId: Match.absent() });
+  });
+});
+
+describe('cdk-nag v3 acknowledgements (Validations.acknowledge)', () => {
+  // cdk-nag v3 itself runs in `npx projen compat:latest` (aws-cdk-lib@latest); this build is at the 2.200 floor.
+  test('at the floor aws-cdk-lib has no Validations: only the v2 metadata is written', () => {
+    expect(validationsOf()).toBeUndefined();
+    const metadata = stackWith({}).node.findAll().flatMap((construct) => construct.node.metadata.map((entry) => entry.type));
+    expect(metadata).not.toContain('aws:cdk:acknowledged-rules');
+  });
+
+  test('Validations is read from aws-cdk-lib at run time', () => {
+    const Validations = { of: () => ({ acknowledge: () => undefined }) };
+    expect(validationsOf({ Validations })).toBe(Validations);
+  });
+
+  test('each acknowledgement goes to Validations.of(resource).acknowledge with its reason; per-finding rules once per finding', () => {
+    // GIVEN a Validations as aws-cdk-lib 2.257+ has it, recording its calls
+    const calls: Array<{ scope: unknown; rules: Array<{ id: string; reason: string }> }> = [];
+    const validations = {
+      of: (scope: unknown) => ({ acknowledge: (...rules: Array<{ id: string; reason: string }>) => calls.push({ scope, rules }) }),
+    };
+    const resource = new CfnResource(new Stack(), 'Role', { type: 'AWS::IAM::Role' });
+
+    // WHEN
+    acknowledge(resource, [...SMS_ROLE_ACKNOWLEDGEMENTS, { id: 'AwsSolutions-COG2', reason: 'A reason.' }], validations);
+
+    // THEN v3 gets `rule[finding]` IDs, v2 the rule with applies_to, each with the same reason
+    expect(calls).toEqual([{
+      scope: resource,
+      rules: [
+        { id: 'AwsSolutions-IAM5[Resource::*]', reason: SMS_ROLE_ACKNOWLEDGEMENTS[0].reason },
+        { id: 'AwsSolutions-COG2', reason: 'A reason.' },
+      ],
+    }]);
+    expect(resource.getMetadata('cdk_nag').rules_to_suppress).toEqual([
+      { id: 'AwsSolutions-IAM5', reason: SMS_ROLE_ACKNOWLEDGEMENTS[0].reason, applies_to: ['Resource::*'] },
+      { id: 'AwsSolutions-COG2', reason: 'A reason.' },
+    ]);
   });
 });
