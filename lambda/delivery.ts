@@ -1,12 +1,10 @@
 import { randomInt } from 'node:crypto';
-import { callAws } from './aws-request';
+import { callAws, ENDPOINTS, openConnection } from './aws-request';
+import type { Deadline } from './deadline';
 import { maskDestination } from './mask';
 import {
   ChannelConfig, CODE_PLACEHOLDER, CustomChannelConfig, CustomSenderEvent, EmailChannelConfig, SmsChannelConfig,
 } from '../src/private/handler-contract';
-
-/** The whole send, retries included, must end well inside Cognito's 5-second trigger budget. */
-const SEND_DEADLINE_MILLIS = 3000;
 
 /** What a channel is called by clients, and the user attribute its destination comes from. */
 export function mediumOf(channel: ChannelConfig): string {
@@ -39,10 +37,12 @@ function withCode(template: string, code: string): string {
 /** What a send knows besides the code; custom senders receive all of it. */
 export type SendContext = Omit<CustomSenderEvent, 'version' | 'destination' | 'destinationAttribute' | 'code'>;
 
-const sendEmail = (channel: EmailChannelConfig, to: string, code: string) => callAws({
+/** Each channel kind's API, and the budget's. */
+const ENDPOINT_OF = { email: ENDPOINTS.sesv2, sms: ENDPOINTS.sns, custom: ENDPOINTS.lambda, budget: ENDPOINTS.dynamodb } as const;
+
+const sendEmail = (channel: EmailChannelConfig, to: string, code: string, deadline: Deadline) => callAws({
   signingName: 'ses',
-  endpointId: 'SESV2',
-  host: (region) => `email.${region}.amazonaws.com`,
+  ...ENDPOINT_OF.email,
   path: '/v2/email/outbound-emails',
   headers: { 'content-type': 'application/json' },
   body: JSON.stringify({
@@ -55,11 +55,11 @@ const sendEmail = (channel: EmailChannelConfig, to: string, code: string) => cal
       },
     },
   }),
-  deadlineMillis: SEND_DEADLINE_MILLIS,
+  deadline,
   retry: true,
 });
 
-const sendSms = (channel: SmsChannelConfig, phoneNumber: string, code: string) => {
+const sendSms = (channel: SmsChannelConfig, phoneNumber: string, code: string, deadline: Deadline) => {
   const attributes: Array<[string, string | undefined]> = [
     ['AWS.SNS.SMS.SMSType', 'Transactional'],
     ['AWS.SNS.SMS.SenderID', channel.senderId],
@@ -73,26 +73,24 @@ const sendSms = (channel: SmsChannelConfig, phoneNumber: string, code: string) =
   });
   return callAws({
     signingName: 'sns',
-    endpointId: 'SNS',
-    host: (region) => `sns.${region}.amazonaws.com`,
+    ...ENDPOINT_OF.sms,
     path: '/',
     headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
     body: form.toString(),
-    deadlineMillis: SEND_DEADLINE_MILLIS,
+    deadline,
     retry: true,
   });
 };
 
-const sendWithFunction = (channel: CustomChannelConfig, destination: string, code: string, context: SendContext) => {
+const sendWithFunction = (channel: CustomChannelConfig, destination: string, code: string, deadline: Deadline, context: SendContext) => {
   const event: CustomSenderEvent = { version: '1', destination, destinationAttribute: channel.attribute, code, ...context };
   return callAws({
     signingName: 'lambda',
-    endpointId: 'LAMBDA',
-    host: (region) => `lambda.${region}.amazonaws.com`,
+    ...ENDPOINT_OF.custom,
     path: `/2015-03-31/functions/${encodeURIComponent(channel.functionArn)}/invocations`,
     headers: { 'content-type': 'application/json', 'x-amz-invocation-type': 'RequestResponse' },
     body: JSON.stringify(event),
-    deadlineMillis: SEND_DEADLINE_MILLIS,
+    deadline,
     // The function may have delivered before it failed: a second invocation could send twice.
     retry: false,
   });
@@ -101,27 +99,51 @@ const sendWithFunction = (channel: CustomChannelConfig, destination: string, cod
 /** Durations of this container's recent real sends per channel kind, replayed when imitating one. */
 const recentSendMillis = new Map<string, number[]>();
 const REMEMBERED_SENDS = 20;
-/** Before any real send was timed: a range like an AWS API call from Lambda in the same region. */
+/** Round trips to each channel's endpoint over the connection opened at cold start, until a real send is timed. */
+const warmUpMillis = new Map<string, Promise<number | undefined>>();
+/** If the endpoint did not answer the warm-up either: a range like an AWS API call from Lambda in the same region. */
 const FALLBACK_SEND_MILLIS = { min: 60, max: 180 };
 
-/** Delivers the code through the channel; throws (AwsCallError) if the channel did not accept it. */
-export async function deliver(channel: ChannelConfig, destination: string, code: string, context: SendContext): Promise<void> {
+/**
+ * Opens the connections a first invocation will need (each channel's API, and DynamoDB for the
+ * budget) during cold start, and times one round trip over each: a first real send then costs what
+ * a warm one does, and a first imitated send lasts about as long. Never throws.
+ */
+export function warmUp(channels: ChannelConfig[], budget: boolean): void {
+  const kinds = new Set<keyof typeof ENDPOINT_OF>(channels.map((channel) => channel.kind));
+  if (budget) {
+    kinds.add('budget');
+  }
+  for (const kind of kinds) {
+    const { endpointPrefix, endpointId } = ENDPOINT_OF[kind];
+    warmUpMillis.set(kind, openConnection(endpointPrefix, endpointId));
+  }
+}
+
+/** Delivers the code through the channel by the deadline; throws (AwsCallError) if the channel did not accept it. */
+export async function deliver(channel: ChannelConfig, destination: string, code: string, deadline: Deadline, context: SendContext): Promise<void> {
   const started = performance.now();
   if (channel.kind === 'email') {
-    await sendEmail(channel, destination, code);
+    await sendEmail(channel, destination, code, deadline);
   } else if (channel.kind === 'sms') {
-    await sendSms(channel, destination, code);
+    await sendSms(channel, destination, code, deadline);
   } else {
-    await sendWithFunction(channel, destination, code, context);
+    await sendWithFunction(channel, destination, code, deadline, context);
   }
   const recent = recentSendMillis.get(channel.kind) ?? [];
   recent.push(performance.now() - started);
   recentSendMillis.set(channel.kind, recent.slice(-REMEMBERED_SENDS));
 }
 
-/** Takes as long as a real send on this channel would, so a caller cannot tell a user without a destination by timing. */
-export function imitateDelivery(channel: ChannelConfig): Promise<void> {
+/**
+ * Takes as long as a real send on this channel would (never past the deadline), so a caller cannot
+ * tell a user without a destination by timing: a recent real send's duration, or before any, the
+ * round trip timed at cold start.
+ */
+export async function imitateDelivery(channel: ChannelConfig, deadline: Deadline): Promise<void> {
   const recent = recentSendMillis.get(channel.kind) ?? [];
-  const millis = recent.length > 0 ? recent[randomInt(recent.length)] : randomInt(FALLBACK_SEND_MILLIS.min, FALLBACK_SEND_MILLIS.max);
-  return new Promise((resolve) => setTimeout(resolve, millis));
+  const warm = recent.length > 0 ? undefined : await warmUpMillis.get(channel.kind);
+  const millis = recent.length > 0 ? recent[randomInt(recent.length)]
+    : warm ?? randomInt(FALLBACK_SEND_MILLIS.min, FALLBACK_SEND_MILLIS.max);
+  await new Promise((resolve) => setTimeout(resolve, Math.min(millis, deadline.remaining())));
 }

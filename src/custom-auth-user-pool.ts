@@ -7,14 +7,15 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { CodeDelivery } from './code-delivery';
+import { CrossSessionLimits } from './cross-session-limits';
 import { CreateAuthChallengeFunction } from './private/create-auth-challenge-function';
 import { DefineAuthChallengeFunction } from './private/define-auth-challenge-function';
 import {
-  BUDGET_MAX_CODES, BUDGET_MAX_WRONG_ANSWERS, BUDGET_WINDOW_SECONDS, CHALLENGE_COUNT,
-  CODE_LENGTH, CODE_VALIDITY_SECONDS, ENV, IntegerBounds, MAX_ATTEMPTS,
+  CHALLENGE_COUNT, CODE_LENGTH, CODE_VALIDITY_SECONDS, ENV, IntegerBounds, MAX_ATTEMPTS,
 } from './private/handler-contract';
+import { addLimitsTable } from './private/limits-table';
 import {
-  acknowledge, FUNCTION_ACKNOWLEDGEMENTS, LIMITS_TABLE_ACKNOWLEDGEMENTS, ROLE_POLICY_ACKNOWLEDGEMENTS, SMS_ROLE_ACKNOWLEDGEMENTS,
+  acknowledge, FUNCTION_ACKNOWLEDGEMENTS, ROLE_POLICY_ACKNOWLEDGEMENTS, SMS_ROLE_ACKNOWLEDGEMENTS,
   userPoolAcknowledgements,
 } from './private/nag-acknowledgements';
 import { integerProp, minutesProp, numberEnv, secondsProp } from './private/validate';
@@ -172,7 +173,7 @@ export interface CustomAuthUserPoolProps {
   /**
    * Per-user limits on codes sent and wrong answers across sign-ins, in a time window.
    *
-   * @default - on: 10 codes and 10 wrong answers per user per hour
+   * @default - on: per user, 10 codes and 10 wrong answers, each refilling over a day
    */
   readonly crossSessionLimits?: CrossSessionLimits;
 
@@ -215,44 +216,6 @@ function featurePlanFor(
       + 'Set featurePlan to cognito.FeaturePlan.PLUS or omit it (threatProtection then selects PLUS), or remove threatProtection.');
   }
   return cognito.FeaturePlan.PLUS;
-}
-
-/**
- * Per-user limits across sign-in sessions. Cognito's lockout does not apply to custom challenges, and
- * each new sign-in brings a new code: without these a user (or an attacker) can request codes and
- * guess without end. Counted in a DynamoDB table the construct creates.
- */
-export interface CrossSessionLimits {
-  /**
-   * Keep the limits. Turning them off leaves only the per-sign-in `maxAttempts`.
-   *
-   * @default true
-   */
-  readonly enabled?: boolean;
-
-  /**
-   * The fixed window the counts apply to, from 1 minute to 1 day.
-   *
-   * @default Duration.hours(1)
-   */
-  readonly window?: Duration;
-
-  /**
-   * Codes sent to one user per window; past it, a sign-in fails before anything is sent.
-   *
-   * @default 10
-   */
-  readonly maxCodes?: number;
-
-  /**
-   * Wrong answers from one user per window that lead to another try; past it, the sign-in fails
-   * instead of offering that try. The answer that ends a sign-in (its last attempt) is bounded by
-   * `maxCodes` instead, so per window a user gets at most `maxCodes + maxWrongAnswers` answers checked.
-   * With `maxAttempts` 1 no answer leads to another try and only `maxCodes` applies.
-   *
-   * @default 10
-   */
-  readonly maxWrongAnswers?: number;
 }
 
 /** One trigger function with the log group and the role it alone uses. */
@@ -350,7 +313,7 @@ export class CustomAuthUserPool extends Construct {
       timeout: Duration.seconds(3),
       environment: {},
     });
-    this.limitsTable = this.addCrossSessionLimits(props.crossSessionLimits ?? {}, create);
+    this.limitsTable = addLimitsTable(this, props.crossSessionLimits ?? {}, create);
     const delivery = this.bindDeliveries(props, challengeCount, create);
     create.addEnvironment(ENV.codeDelivery, Stack.of(this).toJsonString(delivery.config));
     const usesEmail = delivery.attributes.has('email');
@@ -417,30 +380,6 @@ export class CustomAuthUserPool extends Construct {
       // Each role has its policy from the log group grant above (and, for Create, the delivery grant).
       acknowledge(fn.role!.node.findChild('DefaultPolicy').node.defaultChild as CfnResource, ROLE_POLICY_ACKNOWLEDGEMENTS);
     }
-  }
-
-  /** The counts table, which only Create may update (one action), and its settings for Create. */
-  private addCrossSessionLimits(limits: CrossSessionLimits, create: lambda.Function): dynamodb.ITable | undefined {
-    if (limits.enabled === false) {
-      return undefined;
-    }
-    const table = new dynamodb.Table(this, 'LimitsTable', {
-      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      timeToLiveAttribute: 'expiresAt',
-      encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      // Counters that expire within two windows: nothing to restore, nothing to keep.
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    acknowledge(table.node.defaultChild as CfnResource, LIMITS_TABLE_ACKNOWLEDGEMENTS);
-    // The table itself only: no index ARNs, no other action.
-    iam.Grant.addToPrincipal({ grantee: create, actions: ['dynamodb:UpdateItem'], resourceArns: [table.tableArn] });
-    create.addEnvironment(ENV.budgetTable, table.tableName);
-    create.addEnvironment(ENV.budgetWindowSeconds, numberEnv(secondsProp('crossSessionLimits.window', limits.window, BUDGET_WINDOW_SECONDS)));
-    create.addEnvironment(ENV.budgetMaxCodes, numberEnv(integerProp('crossSessionLimits.maxCodes', limits.maxCodes, BUDGET_MAX_CODES)));
-    create.addEnvironment(ENV.budgetMaxWrongAnswers,
-      numberEnv(integerProp('crossSessionLimits.maxWrongAnswers', limits.maxWrongAnswers, BUDGET_MAX_WRONG_ANSWERS)));
-    return table;
   }
 
   /**

@@ -1,2 +1,3 @@
 export * from './code-delivery';
+export * from './cross-session-limits';
 export * from './custom-auth-user-pool';
