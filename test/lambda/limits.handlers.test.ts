@@ -5,9 +5,9 @@ import * as path from 'node:path';
 import { custom, metadataFor } from './session-entries';
 import { AwsCallError } from '../../lambda/aws-request';
 import { ENV } from '../../src/private/handler-contract';
-import { loadBundledHandler, LogSink, TriggerHandler } from '../support/bundled-handlers';
+import { contextTimingOutIn, LambdaContextLike, loadBundledHandler, LogSink, TriggerHandler } from '../support/bundled-handlers';
 import { emailHandlerEnvironment } from '../support/handler-env';
-import { LocalAws } from '../support/local-aws';
+import { DelayingProxy, LocalAws } from '../support/local-aws';
 
 /**
  * The cross-session limits as shipped: the bundled Create (assets/lambda/create-auth-challenge.lambda,
@@ -24,7 +24,11 @@ const CONFIG: Record<string, string> = {
   [ENV.budgetWindowSeconds]: '86400',
   [ENV.budgetMaxCodes]: '10',
   [ENV.budgetMaxWrongAnswers]: '10',
+  [ENV.budgetSalt]: 'arn:aws:cloudformation:us-east-1:123456789012:stack/Limits/local',
 };
+
+/** The environment each table's handler was loaded with, to read its budgets back as units taken. */
+const environmentOf = new Map<string, Record<string, string | undefined>>();
 
 interface User {
   readonly userName: string;
@@ -113,6 +117,9 @@ function loadCreate(tableName: string | undefined, overrides: Record<string, str
   const sink: LogSink = { info: write, error: write, warn: write, log: write, debug: write };
   const env: Record<string, string | undefined> = { ...aws.environment, ...CONFIG, [ENV.budgetTable]: tableName, ...overrides };
   const defined = Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  if (tableName !== undefined) {
+    environmentOf.set(tableName, env);
+  }
   const create = loadBundledHandler(CREATE_BUNDLE, defined, sink);
   return { create, lines, parsed: (): LogLine[] => lines.map((line) => JSON.parse(line)) };
 }
@@ -131,9 +138,9 @@ function createEvent(session: unknown[], user: User = JANE) {
 }
 
 /** Calls Create: 'ok' when it answered, or the message of what it threw. */
-async function outcomeOf(create: TriggerHandler, session: unknown[], user: User = JANE): Promise<string> {
+async function outcomeOf(create: TriggerHandler, session: unknown[], user: User = JANE, context?: LambdaContextLike): Promise<string> {
   try {
-    const result = await create(createEvent(session, user));
+    const result = await create(createEvent(session, user), context);
     return result.response.challengeMetadata ? 'ok' : 'no challenge';
   } catch (error) {
     return (error as Error).message;
@@ -154,12 +161,19 @@ function wrongAnswers(wrong: number): unknown[] {
   return Array.from({ length: wrong }, () => custom(1, false, metadata));
 }
 
-/** The counters in the table, by item (one item per user and window). */
+/**
+ * The units taken from each budget in the table, by item (one item per user): a bucket's stored time
+ * is now plus one refill interval (window / max) per unit taken, so this holds while the test runs
+ * well within one interval (hours, at these settings).
+ */
 async function countsIn(tableName: string): Promise<Array<{ codes?: number; wrongAnswers?: number }>> {
+  const env = environmentOf.get(tableName)!;
+  const interval = (max: string) => Math.ceil(Number(env[ENV.budgetWindowSeconds]) * 1000 / Number(max));
+  const units = (stored: { N?: string } | undefined, max: string) => Math.round((Number(stored!.N) - Date.now()) / interval(max));
   const items = await aws.dynamodb.items(tableName);
   return items.map((item) => ({
-    ...(item.codes ? { codes: Number(item.codes.N) } : {}),
-    ...(item.wrongAnswers ? { wrongAnswers: Number(item.wrongAnswers.N) } : {}),
+    ...(item.codes ? { codes: units(item.codes, env[ENV.budgetMaxCodes]!) } : {}),
+    ...(item.wrongAnswers ? { wrongAnswers: units(item.wrongAnswers, env[ENV.budgetMaxWrongAnswers]!) } : {}),
   }));
 }
 
@@ -369,7 +383,7 @@ describe('Create (bundled) when DynamoDB is unavailable', () => {
       calls: ALL_CALLS,
     },
     {
-      // One call: each waits out the 1.5 s deadline.
+      // One call: it waits out the deadline (1.3 s: the context's 1.5 s less the margin kept to return).
       name: 'an endpoint that never answers',
       setup: async () => ({ table: await freshTable(), endpoint: `http://127.0.0.1:${(hanging.address() as AddressInfo).port}` }),
       errorType: 'TimeoutError',
@@ -385,7 +399,7 @@ describe('Create (bundled) when DynamoDB is unavailable', () => {
     const elapsed: number[] = [];
     for (const [session, user] of calls) {
       const started = Date.now();
-      outcomes.push(await outcomeOf(create, session, user));
+      outcomes.push(await outcomeOf(create, session, user, contextTimingOutIn(1500)));
       elapsed.push(Date.now() - started);
     }
 
@@ -395,6 +409,81 @@ describe('Create (bundled) when DynamoDB is unavailable', () => {
     const failure = { trigger: 'create', outcome: 'fail', reason: `budget unavailable: ${errorType}` };
     expect(parsed()).toEqual(calls.map(() => failure));
     expect(Math.max(...elapsed)).toBeLessThan(2_500);
+  });
+});
+
+describe('Create (bundled): one deadline for the whole invocation', () => {
+  let slowDynamoDb: DelayingProxy;
+  let hangingSes: Server;
+
+  beforeAll(async () => {
+    slowDynamoDb = await DelayingProxy.start(aws.dynamodb.endpoint, 600);
+    hangingSes = createServer(() => undefined);
+    await new Promise<void>((resolve) => hangingSes.listen(0, '127.0.0.1', resolve));
+  });
+
+  afterAll(async () => {
+    await slowDynamoDb.stop();
+    hangingSes.closeAllConnections();
+    await new Promise<void>((resolve) => hangingSes.close(() => resolve()));
+  });
+
+  beforeEach(() => {
+    slowDynamoDb.operations.length = 0;
+  });
+
+  test('DynamoDB answering in 600 ms, then an SES that never answers: Create ends at the context\'s deadline, not 600 ms + 3 s', async () => {
+    // GIVEN a Create whose Lambda times out 1.8 s from now (its deadline: 1.6 s)
+    const table = await freshTable();
+    const { create, parsed } = loadCreate(table, {
+      AWS_ENDPOINT_URL_DYNAMODB: slowDynamoDb.endpoint,
+      AWS_ENDPOINT_URL_SESV2: `http://127.0.0.1:${(hangingSes.address() as AddressInfo).port}`,
+    });
+
+    // WHEN
+    const started = performance.now();
+    const outcome = await outcomeOf(create, [], JANE, contextTimingOutIn(1800));
+    const elapsed = performance.now() - started;
+
+    // THEN the send was aborted by the one deadline: not before it, and long before separate per-call
+    // deadlines would have ended (600 ms + 3 s); the margins are wide so a loaded machine cannot flake them
+    expect(outcome).toBe(GENERIC_ERROR);
+    expect(parsed()).toContainEqual({ trigger: 'create', outcome: 'fail', reason: 'delivery failed: TimeoutError' });
+    expect(elapsed).toBeGreaterThanOrEqual(1400);
+    expect(elapsed).toBeLessThan(3000);
+  });
+
+  test('a DynamoDB slower than the deadline: the budget call is aborted by it and nothing is sent', async () => {
+    // GIVEN a Create whose Lambda times out 500 ms from now, in front of a DynamoDB that answers after 600 ms
+    const table = await freshTable();
+    const { create, parsed } = loadCreate(table, { AWS_ENDPOINT_URL_DYNAMODB: slowDynamoDb.endpoint });
+
+    // WHEN
+    const outcome = await outcomeOf(create, [], JANE, contextTimingOutIn(500));
+
+    // THEN
+    expect(outcome).toBe(GENERIC_ERROR);
+    expect(parsed()).toContainEqual({ trigger: 'create', outcome: 'fail', reason: 'budget unavailable: TimeoutError' });
+    expect(aws.requests).toHaveLength(0);
+  });
+
+  test('one UpdateItem per sign-in start, and one for a retry whose code expired (both budgets at once)', async () => {
+    // GIVEN
+    const table = await freshTable();
+    const { create } = loadCreate(table, { AWS_ENDPOINT_URL_DYNAMODB: slowDynamoDb.endpoint });
+
+    // WHEN a sign-in starts, then a retry follows a wrong answer to a code that has expired since
+    const start = await outcomeOf(create, [], BOB, contextTimingOutIn(5000));
+    // (The rest are the cold start's connection warm-up: GET /.)
+    const updates = () => slowDynamoDb.operations.filter((operation) => operation.startsWith('DynamoDB_'));
+    const startCalls = updates().length;
+    const retry = await outcomeOf(create, [custom(1, false, metadataFor(1, '123456', Date.now() - 1_000))], JANE, contextTimingOutIn(5000));
+
+    // THEN
+    expect([start, retry]).toEqual(['ok', 'ok']);
+    expect(startCalls).toBe(1);
+    expect(updates()).toEqual(['DynamoDB_20120810.UpdateItem', 'DynamoDB_20120810.UpdateItem']);
+    expect(await countsIn(table)).toEqual(expect.arrayContaining([{ codes: 1 }, { codes: 1, wrongAnswers: 1 }]));
   });
 });
 
@@ -425,7 +514,7 @@ describe('Create (bundled) with malformed BUDGET_* variables fails closed', () =
     { name: ENV.budgetTable, value: 'my table', reason: 'BUDGET_TABLE must be a DynamoDB table name' },
     { name: ENV.budgetTable, value: 'ab', reason: 'BUDGET_TABLE must be a DynamoDB table name' },
     { name: ENV.budgetWindowSeconds, value: undefined, reason: 'BUDGET_WINDOW_SECONDS must be an integer' },
-    { name: ENV.budgetWindowSeconds, value: '59', reason: 'BUDGET_WINDOW_SECONDS must be from 60 to 86400' },
+    { name: ENV.budgetWindowSeconds, value: '59', reason: 'BUDGET_WINDOW_SECONDS must be from 60 to 604800' },
     { name: ENV.budgetWindowSeconds, value: '3600.5', reason: 'BUDGET_WINDOW_SECONDS must be an integer' },
     { name: ENV.budgetMaxCodes, value: '0', reason: 'BUDGET_MAX_CODES must be from 1 to 1000' },
     { name: ENV.budgetMaxCodes, value: '1001', reason: 'BUDGET_MAX_CODES must be from 1 to 1000' },
@@ -433,6 +522,9 @@ describe('Create (bundled) with malformed BUDGET_* variables fails closed', () =
     { name: ENV.budgetMaxCodes, value: '-1', reason: 'BUDGET_MAX_CODES must be an integer' },
     { name: ENV.budgetMaxWrongAnswers, value: undefined, reason: 'BUDGET_MAX_WRONG_ANSWERS must be an integer' },
     { name: ENV.budgetMaxWrongAnswers, value: '', reason: 'BUDGET_MAX_WRONG_ANSWERS must be an integer' },
+    { name: ENV.budgetWindowSeconds, value: '604801', reason: 'BUDGET_WINDOW_SECONDS must be from 60 to 604800' },
+    { name: ENV.budgetSalt, value: undefined, reason: 'BUDGET_SALT must be at least 16 characters' },
+    { name: ENV.budgetSalt, value: 'short-salt', reason: 'BUDGET_SALT must be at least 16 characters' },
   ])('$name=$value', async ({ name, value, reason }) => {
     // GIVEN a handler loaded ("cold start") with the broken variable
     const table = await freshTable();
@@ -454,7 +546,7 @@ describe('Create (bundled) with malformed BUDGET_* variables fails closed', () =
   test('the boundary values load and work', async () => {
     const table = await freshTable();
     const { create, parsed } = loadCreate(table, {
-      [ENV.budgetWindowSeconds]: '86400',
+      [ENV.budgetWindowSeconds]: '604800',
       [ENV.budgetMaxCodes]: '1',
       [ENV.budgetMaxWrongAnswers]: '1000',
     });

@@ -8,8 +8,19 @@ import type { LocalAws } from './local-aws';
 import { capturingConsole, rememberEventSecrets, rememberResponseSecrets } from './log-capture';
 import { CustomAuthUserPool } from '../../src';
 
-/** A Lambda handler as Cognito calls it. */
-export type TriggerHandler = (event: any) => Promise<any>;
+/** A Lambda handler as Cognito calls it, with Lambda's context when a test gives one. */
+export type TriggerHandler = (event: any, context?: LambdaContextLike) => Promise<any>;
+
+/** The part of Lambda's context the handlers read. */
+export interface LambdaContextLike {
+  getRemainingTimeInMillis(): number;
+}
+
+/** A Lambda context whose function times out `millis` after now, as Lambda's own counts down. */
+export function contextTimingOutIn(millis: number): LambdaContextLike {
+  const end = performance.now() + millis;
+  return { getRemainingTimeInMillis: () => Math.max(0, Math.round(end - performance.now())) };
+}
 
 /** The three triggers of one user pool, ready to be called. */
 export interface TriggerHandlers {
@@ -43,9 +54,9 @@ export function loadBundledHandler(file: string, env: Record<string, string>, si
   if (typeof handler !== 'function') {
     throw new Error(`${file} exports no handler`);
   }
-  return async (event: any) => {
+  return async (event: any, context?: LambdaContextLike) => {
     rememberEventSecrets(event);
-    const result = await handler(event);
+    const result = await handler(event, context);
     rememberResponseSecrets(result);
     return result;
   };
@@ -70,8 +81,10 @@ export async function deployedHandlers(pool: CustomAuthUserPool, local: LocalAws
     const assetHash = String(resource.Properties.Code.S3Key).replace(/\.zip$/, '');
     const assetDir = path.join(assembly.directory, assetManifest.files[assetHash].source.path);
     const variables: Record<string, unknown> = resource.Properties.Environment?.Variables ?? {};
+    // References CloudFormation resolves at deploy time become local values: the table, and the stack ID (the keys' salt).
+    const deployed: Record<string, string | undefined> = { BUDGET_TABLE: limitsTable, BUDGET_SALT: `arn:aws:cloudformation:us-east-1:123456789012:stack/${stack.stackName}/local` };
     const env = Object.fromEntries(Object.entries(variables).map(([name, value]) =>
-      [name, name === 'BUDGET_TABLE' && limitsTable ? limitsTable : String(value)]));
+      [name, typeof value !== 'string' && deployed[name] !== undefined ? deployed[name] : String(value)]));
     return loadBundledHandler(path.join(assetDir, 'index.js'), { ...env, ...local.environment }, sink);
   };
   return {

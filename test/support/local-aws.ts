@@ -1,4 +1,4 @@
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer, IncomingMessage, request, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LocalDynamoDb } from './local-dynamodb';
 import { rememberSecrets } from './log-capture';
@@ -145,5 +145,42 @@ export class LocalAws {
     // What was delivered must never show up in a handler's log line (test/support/log-capture.ts).
     rememberSecrets(...message.to, ...`${message.subject ?? ''} ${message.body}`.match(/[0-9]{6,}/g) ?? [],
       ...(message.channel === 'custom' ? [message.attributes.code] : []));
+  }
+}
+
+/** A local endpoint in front of another that answers each request `delayMillis` late, and counts them by operation. */
+export class DelayingProxy {
+  public static async start(target: string, delayMillis: number): Promise<DelayingProxy> {
+    const proxy = new DelayingProxy(new URL(target), delayMillis);
+    await new Promise<void>((resolve) => proxy.server.listen(0, '127.0.0.1', resolve));
+    proxy.endpoint = `http://127.0.0.1:${(proxy.server.address() as AddressInfo).port}`;
+    return proxy;
+  }
+
+  public endpoint = '';
+  /** The `x-amz-target` (or path) of every request received. */
+  public readonly operations: string[] = [];
+  private readonly server: Server;
+
+  private constructor(target: URL, private readonly delayMillis: number) {
+    this.server = createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) {
+        chunks.push(chunk as Buffer);
+      }
+      this.operations.push(String(req.headers['x-amz-target'] ?? req.url));
+      await new Promise((resolve) => setTimeout(resolve, this.delayMillis).unref());
+      const forwarded = request(new URL(req.url ?? '/', target), { method: req.method, headers: req.headers }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      forwarded.on('error', () => res.destroy());
+      forwarded.end(Buffer.concat(chunks));
+    });
+  }
+
+  public async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }
