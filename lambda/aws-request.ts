@@ -148,29 +148,23 @@ export async function callAws(call: AwsCall): Promise<string> {
 }
 
 /**
- * Opens a kept-alive connection to a service's endpoint with an unsigned GET (AWS answers it with an
- * error, which is all it is for), then times a second one over that open connection. Run at cold
- * start, so a first real call does not pay the TCP and TLS set-up; resolves to the round trip in
- * milliseconds, or undefined if the endpoint did not answer.
+ * One unsigned GET to a service's endpoint over the kept-alive connections (AWS answers it with an
+ * error, which is all it is for): at cold start it opens the connection a first real call then
+ * reuses, and it costs a round trip to the provider. Resolves when answered, failed or timed out;
+ * never rejects.
  */
-export async function openConnection(endpointPrefix: string, endpointId: string, timeoutMillis = 2000): Promise<number | undefined> {
-  try {
-    const url = endpointFor(endpointPrefix, endpointId);
-    const ping = () => new Promise<void>((resolve, reject) => {
+export function pingEndpoint(endpointPrefix: string, endpointId: string, timeoutMillis: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    try {
+      const url = endpointFor(endpointPrefix, endpointId);
       const transport = url.protocol === 'http:' ? http : https;
-      const request = transport.get(url, { agent: agents[url.protocol as 'https:' | 'http:'], timeout: timeoutMillis }, (response) => {
-        response.resume();
-        response.on('end', resolve);
-        response.on('error', reject);
+      const request = transport.get(url, { agent: agents[url.protocol as 'https:' | 'http:'], timeout: Math.max(1, timeoutMillis) }, (response) => {
+        response.on('end', resolve).on('error', () => resolve()).resume();
       });
-      request.on('timeout', () => request.destroy(new Error('timeout')));
-      request.on('error', reject);
-    });
-    await ping();
-    const started = performance.now();
-    await ping();
-    return performance.now() - started;
-  } catch {
-    return undefined;
-  }
+      request.on('timeout', () => request.destroy());
+      request.on('error', () => resolve());
+    } catch {
+      resolve();
+    }
+  });
 }

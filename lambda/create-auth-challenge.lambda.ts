@@ -10,7 +10,7 @@ import { walkSession } from './session';
 const config = loadConfig('create', readCodeConfig);
 // At cold start: connect to the providers now, so a first real send costs what a warm one does.
 if (config) {
-  warmUp(config.delivery.channels, config.budget !== undefined);
+  warmUp(config.delivery.channels);
 }
 
 /** What reaches the client when this trigger throws: nothing about the user, the code or the cause. */

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { callAws, ENDPOINTS, openConnection } from './aws-request';
+import { callAws, ENDPOINTS, pingEndpoint } from './aws-request';
 import type { Deadline } from './deadline';
 import { maskDestination } from './mask';
 import {
@@ -38,7 +38,7 @@ function withCode(template: string, code: string): string {
 export type SendContext = Omit<CustomSenderEvent, 'version' | 'destination' | 'destinationAttribute' | 'code'>;
 
 /** Each channel kind's API, and the budget's. */
-const ENDPOINT_OF = { email: ENDPOINTS.sesv2, sms: ENDPOINTS.sns, custom: ENDPOINTS.lambda, budget: ENDPOINTS.dynamodb } as const;
+const ENDPOINT_OF = { email: ENDPOINTS.sesv2, sms: ENDPOINTS.sns, custom: ENDPOINTS.lambda } as const;
 
 const sendEmail = (channel: EmailChannelConfig, to: string, code: string, deadline: Deadline) => callAws({
   signingName: 'ses',
@@ -99,29 +99,35 @@ const sendWithFunction = (channel: CustomChannelConfig, destination: string, cod
 /** Durations of this container's recent real sends per channel kind, replayed when imitating one. */
 const recentSendMillis = new Map<string, number[]>();
 const REMEMBERED_SENDS = 20;
-/** Round trips to each channel's endpoint over the connection opened at cold start, until a real send is timed. */
-const warmUpMillis = new Map<string, Promise<number | undefined>>();
-/** If the endpoint did not answer the warm-up either: a range like an AWS API call from Lambda in the same region. */
-const FALLBACK_SEND_MILLIS = { min: 60, max: 180 };
+/** Per channel kind: the connection opened at cold start, once it is (or failed to be). */
+const connected = new Map<string, Promise<void>>();
+/** A warm-up the endpoint has not answered by then is given up (a send then opens its own connection). */
+const WARM_UP_TIMEOUT_MILLIS = 1000;
 
 /**
- * Opens the connections a first invocation will need (each channel's API, and DynamoDB for the
- * budget) during cold start, and times one round trip over each: a first real send then costs what
- * a warm one does, and a first imitated send lasts about as long. Never throws.
+ * Opens the connection to each channel's API during cold start, so that a container's first send,
+ * real or imitated, does not pay the TCP and TLS set-up (a cost only real sends would otherwise pay).
  */
-export function warmUp(channels: ChannelConfig[], budget: boolean): void {
-  const kinds = new Set<keyof typeof ENDPOINT_OF>(channels.map((channel) => channel.kind));
-  if (budget) {
-    kinds.add('budget');
-  }
-  for (const kind of kinds) {
+export function warmUp(channels: ChannelConfig[]): void {
+  for (const kind of new Set(channels.map((channel) => channel.kind))) {
     const { endpointPrefix, endpointId } = ENDPOINT_OF[kind];
-    warmUpMillis.set(kind, openConnection(endpointPrefix, endpointId));
+    connected.set(kind, pingEndpoint(endpointPrefix, endpointId, WARM_UP_TIMEOUT_MILLIS));
   }
+}
+
+/** Waits for the cold start's connection to the channel's API, but not past the deadline. */
+async function untilConnected(channel: ChannelConfig, deadline: Deadline): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    connected.get(channel.kind) ?? Promise.resolve(),
+    new Promise((resolve) => { timer = setTimeout(resolve, deadline.remaining()); }),
+  ]);
+  clearTimeout(timer);
 }
 
 /** Delivers the code through the channel by the deadline; throws (AwsCallError) if the channel did not accept it. */
 export async function deliver(channel: ChannelConfig, destination: string, code: string, deadline: Deadline, context: SendContext): Promise<void> {
+  await untilConnected(channel, deadline);
   const started = performance.now();
   if (channel.kind === 'email') {
     await sendEmail(channel, destination, code, deadline);
@@ -137,13 +143,16 @@ export async function deliver(channel: ChannelConfig, destination: string, code:
 
 /**
  * Takes as long as a real send on this channel would (never past the deadline), so a caller cannot
- * tell a user without a destination by timing: a recent real send's duration, or before any, the
- * round trip timed at cold start.
+ * tell a user without a destination by timing: the duration of one of this container's recent real
+ * sends, or, before any, a real round trip to the channel's API over the connection a send would use.
  */
 export async function imitateDelivery(channel: ChannelConfig, deadline: Deadline): Promise<void> {
+  await untilConnected(channel, deadline);
   const recent = recentSendMillis.get(channel.kind) ?? [];
-  const warm = recent.length > 0 ? undefined : await warmUpMillis.get(channel.kind);
-  const millis = recent.length > 0 ? recent[randomInt(recent.length)]
-    : warm ?? randomInt(FALLBACK_SEND_MILLIS.min, FALLBACK_SEND_MILLIS.max);
+  if (recent.length === 0) {
+    const { endpointPrefix, endpointId } = ENDPOINT_OF[channel.kind];
+    return pingEndpoint(endpointPrefix, endpointId, deadline.remaining());
+  }
+  const millis = recent[randomInt(recent.length)];
   await new Promise((resolve) => setTimeout(resolve, Math.min(millis, deadline.remaining())));
 }

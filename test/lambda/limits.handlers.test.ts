@@ -7,7 +7,7 @@ import { AwsCallError } from '../../lambda/aws-request';
 import { ENV } from '../../src/private/handler-contract';
 import { contextTimingOutIn, LambdaContextLike, loadBundledHandler, LogSink, TriggerHandler } from '../support/bundled-handlers';
 import { emailHandlerEnvironment } from '../support/handler-env';
-import { DelayingProxy, LocalAws } from '../support/local-aws';
+import { LocalAws, RecordingProxy } from '../support/local-aws';
 
 /**
  * The cross-session limits as shipped: the bundled Create (assets/lambda/create-auth-challenge.lambda,
@@ -413,11 +413,12 @@ describe('Create (bundled) when DynamoDB is unavailable', () => {
 });
 
 describe('Create (bundled): one deadline for the whole invocation', () => {
-  let slowDynamoDb: DelayingProxy;
+  let slowDynamoDb: RecordingProxy;
   let hangingSes: Server;
 
   beforeAll(async () => {
-    slowDynamoDb = await DelayingProxy.start(aws.dynamodb.endpoint, 600);
+    slowDynamoDb = await RecordingProxy.start(() => aws.dynamodb.endpoint);
+    slowDynamoDb.delayMillis = 600;
     hangingSes = createServer(() => undefined);
     await new Promise<void>((resolve) => hangingSes.listen(0, '127.0.0.1', resolve));
   });
@@ -429,7 +430,7 @@ describe('Create (bundled): one deadline for the whole invocation', () => {
   });
 
   beforeEach(() => {
-    slowDynamoDb.operations.length = 0;
+    slowDynamoDb.seen.length = 0;
   });
 
   test('DynamoDB answering in 600 ms, then an SES that never answers: Create ends at the context\'s deadline, not 600 ms + 3 s', async () => {
@@ -474,8 +475,7 @@ describe('Create (bundled): one deadline for the whole invocation', () => {
 
     // WHEN a sign-in starts, then a retry follows a wrong answer to a code that has expired since
     const start = await outcomeOf(create, [], BOB, contextTimingOutIn(5000));
-    // (The rest are the cold start's connection warm-up: GET /.)
-    const updates = () => slowDynamoDb.operations.filter((operation) => operation.startsWith('DynamoDB_'));
+    const updates = () => slowDynamoDb.apiCalls().map((call) => call.headers['x-amz-target']);
     const startCalls = updates().length;
     const retry = await outcomeOf(create, [custom(1, false, metadataFor(1, '123456', Date.now() - 1_000))], JANE, contextTimingOutIn(5000));
 
