@@ -15,6 +15,7 @@ import { LocalAws, RecordingProxy } from '../support/local-aws';
  * and delivering to LocalAws. Each test gets a fresh table and a freshly loaded ("cold") handler.
  */
 const CREATE_BUNDLE = path.join(__dirname, '..', '..', 'assets', 'lambda', 'create-auth-challenge.lambda', 'index.js');
+const VERIFY_BUNDLE = path.join(__dirname, '..', '..', 'assets', 'lambda', 'verify-auth-challenge.lambda', 'index.js');
 
 /** What Create throws, and so what Cognito shows the client, whatever went wrong. */
 const GENERIC_ERROR = 'Sign-in could not continue';
@@ -107,7 +108,7 @@ async function freshTable(): Promise<string> {
 }
 
 /** A freshly loaded Create with the budget on `tableName` (or none when `BUDGET_TABLE` is undefined) and its log lines. */
-function loadCreate(tableName: string | undefined, overrides: Record<string, string | undefined> = {}) {
+function loadCreate(tableName: string | undefined, overrides: Record<string, string | undefined> = {}, clock?: () => number) {
   const lines: string[] = [];
   const write = (...args: unknown[]): void => {
     const line = args.map(String).join(' ');
@@ -120,7 +121,7 @@ function loadCreate(tableName: string | undefined, overrides: Record<string, str
   if (tableName !== undefined) {
     environmentOf.set(tableName, env);
   }
-  const create = loadBundledHandler(CREATE_BUNDLE, defined, sink);
+  const create = loadBundledHandler(CREATE_BUNDLE, defined, sink, clock);
   return { create, lines, parsed: (): LogLine[] => lines.map((line) => JSON.parse(line)) };
 }
 
@@ -410,6 +411,139 @@ describe('Create (bundled) when DynamoDB is unavailable', () => {
     expect(parsed()).toEqual(calls.map(() => failure));
     expect(Math.max(...elapsed)).toBeLessThan(2_500);
   });
+});
+
+describe('Create and Verify (bundled) at the default limits, a simulated week with a moved clock', () => {
+  const MINUTE = 60_000;
+  const HOUR = 60 * MINUTE;
+  const DAY = 24 * HOUR;
+  /** The defaults the construct sets (test/cross-session-limits.test.ts): 10 and 10, refilling over a day. */
+  const DEFAULTS = { [ENV.budgetWindowSeconds]: '86400', [ENV.budgetMaxCodes]: '10', [ENV.budgetMaxWrongAnswers]: '10' };
+  /** One unit of either budget refills every 2.4 hours. */
+  const INTERVAL = DAY / 10;
+
+  /** Create and Verify as deployed, on one table, both reading the moved clock. */
+  async function deployment() {
+    const clock = { now: Date.UTC(2030, 0, 7, 9, 0, 0) };
+    const read = () => clock.now;
+    const table = await freshTable();
+    const { create } = loadCreate(table, DEFAULTS, read);
+    const verify = loadBundledHandler(VERIFY_BUNDLE, { ...aws.environment }, console, read);
+    return { clock, create, verify };
+  }
+
+  type Deployment = Awaited<ReturnType<typeof deployment>>;
+
+  /** One Create: its response, or undefined when it refused (Cognito then ends the sign-in). */
+  async function challenge({ create }: Deployment, session: unknown[], user: User) {
+    try {
+      return (await create(createEvent(session, user), contextTimingOutIn(5000))).response;
+    } catch (error) {
+      expect((error as Error).message).toBe(GENERIC_ERROR);
+      return undefined;
+    }
+  }
+
+  /** Verify's outcome for one answer to a challenge Create issued. */
+  async function check({ verify }: Deployment, response: { privateChallengeParameters: Record<string, string> }, user: User, answer: string) {
+    const event = {
+      ...createEvent([], user),
+      triggerSource: 'VerifyAuthChallengeResponse_Authentication',
+      request: { userAttributes: user.userAttributes, privateChallengeParameters: response.privateChallengeParameters, challengeAnswer: answer, userNotFound: user.userNotFound },
+      response: {},
+    };
+    return (await verify(event)).response.answerCorrect as boolean;
+  }
+
+  /** A wrong answer: any code but the one sent (for an unknown user nothing is sent and nothing is right). */
+  function wrongGuessFor(user: User): string {
+    if (user.userNotFound) {
+      return '000000';
+    }
+    const code = aws.lastCodeSentTo(user.userAttributes.email);
+    return code === '000000' ? '000001' : '000000';
+  }
+
+  /**
+   * The attacker: every `everyMinutes`, for `days`, as many answers as the budgets let through, each
+   * wrong: retries in the current sign-in while it has attempts left (a wrong-answers unit each), else a
+   * new sign-in (a codes unit). Refill is continuous and a bucket keeps up to its max, so polling every
+   * 10 minutes loses no unit: this paces as well as any schedule can. Returns the simulated times at
+   * which an answer was checked.
+   */
+  async function attack(deployment: Deployment, user: User, days: number, everyMinutes = 10): Promise<number[]> {
+    const checked: number[] = [];
+    const ticks = (days * DAY) / (everyMinutes * MINUTE);
+    // (The clock stays at the last tick: the attack stops there.)
+    for (let tick = 0; tick < ticks; tick++, deployment.clock.now += tick < ticks ? everyMinutes * MINUTE : 0) {
+      let session: unknown[] = [];
+      for (;;) {
+        const response = await challenge(deployment, session, user);
+        if (response === undefined) {
+          if (session.length === 0) {
+            break;
+          }
+          session = [];
+          continue;
+        }
+        expect(await check(deployment, response, user, wrongGuessFor(user))).toBe(false);
+        checked.push(deployment.clock.now);
+        const entry = { challengeName: 'CUSTOM_CHALLENGE', challengeResult: false, challengeMetadata: response.challengeMetadata };
+        // After maxAttempts (3) wrong answers Define fails the sign-in: the next one starts afresh.
+        session = session.length + 1 >= 3 ? [] : [...session, entry];
+      }
+    }
+    return checked;
+  }
+
+  /** The most answers checked in any span of `span` milliseconds. */
+  function mostIn(times: number[], span: number): number {
+    return Math.max(...times.map((start) => times.filter((time) => time >= start && time < start + span).length));
+  }
+
+  test.each([
+    { name: 'a known user', user: JANE },
+    { name: 'an unknown username', user: UNKNOWN },
+  ])('a week of sustained guessing against $name gets at most 160 answers checked, with no burst at any hour', async ({ user }) => {
+    // GIVEN
+    const deployed = await deployment();
+
+    // WHEN
+    const checked = await attack(deployed, user, 7);
+
+    // THEN at most 10 + 10 at once, then one unit of each budget per 2.4 hours: 10 + 70 codes and
+    // 10 + 70 wrong answers in 7 days, so at most 160 answers (the issue's target: 200)
+    expect(checked.length).toBeLessThanOrEqual(160);
+    expect(checked.length).toBeGreaterThanOrEqual(155);
+    // No double burst: the burst once, then in any hour at most one unit of each budget
+    expect(mostIn(checked, HOUR)).toBeLessThanOrEqual(20);
+    expect(mostIn(checked.filter((time) => time >= checked[0] + HOUR), HOUR)).toBeLessThanOrEqual(2);
+    expect(mostIn(checked, DAY)).toBeLessThanOrEqual(20 + 2 * Math.ceil(DAY / INTERVAL));
+  }, 120_000);
+
+  test('the victim signs in normally a day after the attack stops (and not while it lasts)', async () => {
+    // GIVEN a day of sustained guessing against jane
+    const deployed = await deployment();
+    await attack(deployed, JANE, 1);
+
+    // THEN at the attack's last moment, jane's own sign-in is refused
+    expect(await challenge(deployed, [], JANE)).toBeUndefined();
+
+    // WHEN the attack stops, and a day passes
+    deployed.clock.now += DAY;
+
+    // THEN jane signs in: one code, the right answer
+    const response = await challenge(deployed, [], JANE);
+    expect(response).toBeDefined();
+    expect(await check(deployed, response!, JANE, aws.lastCodeSentTo(JANE.userAttributes.email))).toBe(true);
+    // AND her budgets are whole again: a wrong answer and its retry, and nine more sign-ins
+    expect(await check(deployed, response!, JANE, wrongGuessFor(JANE))).toBe(false);
+    const retry = await challenge(deployed, [{ challengeName: 'CUSTOM_CHALLENGE', challengeResult: false, challengeMetadata: response!.challengeMetadata }], JANE);
+    expect(retry).toBeDefined();
+    for (let i = 0; i < 9; i++) {
+      expect(await challenge(deployed, [], JANE)).toBeDefined();
+    }
+  }, 60_000);
 });
 
 describe('Create (bundled): one deadline for the whole invocation', () => {

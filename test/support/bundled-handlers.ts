@@ -32,24 +32,44 @@ export interface TriggerHandlers {
 /** Where a loaded handler's console output goes; defaults to the real console. */
 export type LogSink = Pick<Console, 'info' | 'error' | 'warn' | 'log' | 'debug'>;
 
+/** A `Date` whose "now" is `clock()`: the handler's wall clock, moved by a test (timers and performance.now() stay real). */
+function movedDate(clock: () => number): DateConstructor {
+  return class extends Date {
+    public static now(): number {
+      return clock();
+    }
+
+    public constructor(...args: unknown[]) {
+      if (args.length === 0) {
+        super(clock());
+      } else {
+        super(...(args as [number]));
+      }
+    }
+  } as DateConstructor;
+}
+
 /**
  * Loads one bundled handler file as Lambda would: a fresh module with its own `process.env`, so
  * each load reads its configuration at "cold start". Runs outside Jest's module registry, so the
  * bundle is exactly the shipped file with nothing mocked.
  *
+ * With `clock`, the handler's `Date` reads that clock instead of the real one.
+ *
  * Under Jest, the handler's console also goes to the run's log capture (test/support/log-capture.ts),
  * whatever `sink` is given, and the secrets in its events and responses are recorded there: the
  * globalTeardown checks that no log line of any test file holds one.
  */
-export function loadBundledHandler(file: string, env: Record<string, string>, sink: LogSink = console): TriggerHandler {
+export function loadBundledHandler(file: string, env: Record<string, string>, sink: LogSink = console, clock?: () => number): TriggerHandler {
   const source = readFileSync(file, 'utf8');
   const wrapper = runInThisContext(
-    `(function (exports, require, module, __filename, __dirname, process, console) {${source}\n})`,
+    `(function (exports, require, module, __filename, __dirname, process, console, Date) {${source}\n})`,
     { filename: file },
   );
   const module = { exports: {} as { handler?: TriggerHandler } };
   const lambdaProcess = Object.create(process, { env: { value: { ...env }, enumerable: true } });
-  wrapper(module.exports, createRequire(file), module, file, path.dirname(file), lambdaProcess, capturingConsole(file, sink));
+  wrapper(module.exports, createRequire(file), module, file, path.dirname(file), lambdaProcess, capturingConsole(file, sink),
+    clock ? movedDate(clock) : Date);
   const handler = module.exports.handler;
   if (typeof handler !== 'function') {
     throw new Error(`${file} exports no handler`);
