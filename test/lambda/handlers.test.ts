@@ -465,7 +465,7 @@ describe('Create (bundled)', () => {
     expect(Object.keys(response.publicChallengeParameters).sort()).toEqual(PUBLIC_KEYS);
     expect(response.publicChallengeParameters).toEqual({
       deliveryMedium: 'EMAIL',
-      destination: 'j***@e***.com',
+      destination: 'j***@e***',
       challengeNumber: '1',
       challengeCount: '2',
       attemptsRemaining: '3',
@@ -556,7 +556,7 @@ describe('Create (bundled)', () => {
   describe('users without a verified address, and unknown users', () => {
     const formats: Record<string, RegExp> = {
       deliveryMedium: /^EMAIL$/,
-      destination: /^[^@*]\*\*\*@[^@*.]\*\*\*\.[a-z]+$/,
+      destination: /^[^@*]\*\*\*@[^@*.]\*\*\*$/,
       challengeNumber: /^1$/,
       challengeCount: /^2$/,
       attemptsRemaining: /^3$/,
@@ -564,15 +564,15 @@ describe('Create (bundled)', () => {
     };
 
     test.each([
-      { name: 'a user whose address is not verified', user: UNVERIFIED, destination: 's***@e***.org' },
+      { name: 'a user whose address is not verified', user: UNVERIFIED, destination: 's***@e***' },
       {
         name: 'a user whose address has no email_verified',
         user: { userName: 'max', userAttributes: { sub: '6a7b8c9d-1f3d-4a7b-9c8e-0d1f2a3b4c5d', email: 'max.mustermann@example.org' }, userNotFound: false },
-        destination: 'm***@e***.org',
+        destination: 'm***@e***',
       },
-      { name: 'an unknown user carrying a verified address', user: { ...VERIFIED, userNotFound: true }, destination: 'j***@e***.com' },
-      { name: 'an unknown user', user: UNKNOWN, destination: expect.stringMatching(/^[a-z]\*\*\*@[a-z]\*\*\*\.com$/) },
-      { name: 'an unknown user signing in by email', user: UNKNOWN_BY_EMAIL, destination: 'g***@e***.net' },
+      { name: 'an unknown user carrying a verified address', user: { ...VERIFIED, userNotFound: true }, destination: 'j***@e***' },
+      { name: 'an unknown user', user: UNKNOWN, destination: expect.stringMatching(/^[a-z0-9]\*\*\*@[a-z]\*\*\*$/) },
+      { name: 'an unknown user signing in by email', user: UNKNOWN_BY_EMAIL, destination: 'g***@e***' },
     ])('$name: nothing is sent, the parameters look the same', async ({ user, destination }) => {
       // GIVEN what a verified user gets
       const { response: known } = await firstChallenge();
@@ -918,7 +918,7 @@ describe('Create (bundled), custom sender channel', () => {
 
     // BUG (lambda/mask.ts, maskOther): with no destination, an attribute other than email and
     // phone_number is masked from the username, and maskOther tries maskEmail and maskPhone on it
-    // first. An unknown user signing in by email (the default sign-in alias) is shown 'g***@e***.net',
+    // first. An unknown user signing in by email (the default sign-in alias) is shown 'g***@e***',
     // by phone '+******0199', while every user who has a chat ID is shown 'c***': the shape tells who
     // exists. The fallback for these attributes must have one shape whatever the username looks like
     // (e.g. a fake derived from the username, as fake() does for email and phone). The two rows
@@ -979,7 +979,7 @@ describe('Create (bundled), a channel per challenge', () => {
     expect(aws.received.map((message) => [message.channel, message.to])).toEqual([['email', [email]]]);
     const firstCode = aws.lastCodeSentTo(email);
     remember(firstCode);
-    expect(first.publicChallengeParameters).toMatchObject({ deliveryMedium: 'EMAIL', destination: 'j***@e***.com', challengeNumber: '1' });
+    expect(first.publicChallengeParameters).toMatchObject({ deliveryMedium: 'EMAIL', destination: 'j***@e***', challengeNumber: '1' });
     expect((await verify(verifyEvent(first.privateChallengeParameters, firstCode))).response).toEqual({ answerCorrect: true });
 
     // WHEN challenge 1 is answered and challenge 2 is due
