@@ -9,7 +9,7 @@ import { LocalAws } from '../test/support/local-aws';
  * after --delay ms, like SES from Lambda) and for an unknown user (a code that is never sent, and a
  * delay imitating this container's recent sends), measured on the shipped bundle.
  *
- *   npx projen bench:indistinguishability [-- --runs 200 --delay 80 --cold 20]
+ *   npx projen bench:indistinguishability [--runs 200 --delay 80 --cold 20]
  *
  * Warm: one container, known and unknown calls interleaved (ABBA order, so neither always runs
  * first), --runs of each. Cold: --cold fresh containers per kind, first call right after loading (no
