@@ -423,7 +423,7 @@ describe('Create and Verify (bundled) at the default limits, a simulated week wi
   const INTERVAL = DAY / 10;
 
   /** Create and Verify as deployed, on one table, both reading the moved clock. */
-  async function deployment() {
+  async function deploy() {
     const clock = { now: Date.UTC(2030, 0, 7, 9, 0, 0) };
     const read = () => clock.now;
     const table = await freshTable();
@@ -432,7 +432,7 @@ describe('Create and Verify (bundled) at the default limits, a simulated week wi
     return { clock, create, verify };
   }
 
-  type Deployment = Awaited<ReturnType<typeof deployment>>;
+  type Deployment = Awaited<ReturnType<typeof deploy>>;
 
   /** One Create: its response, or undefined when it refused (Cognito then ends the sign-in). */
   async function challenge({ create }: Deployment, session: unknown[], user: User) {
@@ -449,7 +449,12 @@ describe('Create and Verify (bundled) at the default limits, a simulated week wi
     const event = {
       ...createEvent([], user),
       triggerSource: 'VerifyAuthChallengeResponse_Authentication',
-      request: { userAttributes: user.userAttributes, privateChallengeParameters: response.privateChallengeParameters, challengeAnswer: answer, userNotFound: user.userNotFound },
+      request: {
+        userAttributes: user.userAttributes,
+        privateChallengeParameters: response.privateChallengeParameters,
+        challengeAnswer: answer,
+        userNotFound: user.userNotFound,
+      },
       response: {},
     };
     return (await verify(event)).response.answerCorrect as boolean;
@@ -506,7 +511,7 @@ describe('Create and Verify (bundled) at the default limits, a simulated week wi
     { name: 'an unknown username', user: UNKNOWN },
   ])('a week of sustained guessing against $name gets at most 160 answers checked, with no burst at any hour', async ({ user }) => {
     // GIVEN
-    const deployed = await deployment();
+    const deployed = await deploy();
 
     // WHEN
     const checked = await attack(deployed, user, 7);
@@ -523,7 +528,7 @@ describe('Create and Verify (bundled) at the default limits, a simulated week wi
 
   test('the victim signs in normally a day after the attack stops (and not while it lasts)', async () => {
     // GIVEN a day of sustained guessing against jane
-    const deployed = await deployment();
+    const deployed = await deploy();
     await attack(deployed, JANE, 1);
 
     // THEN at the attack's last moment, jane's own sign-in is refused

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { maskDestination } from '../../lambda/mask';
 
 /**
@@ -7,15 +8,10 @@ import { maskDestination } from '../../lambda/mask';
  * a coin toss at telling which it is, by any single rule on the mask.
  */
 
-/** A seeded PRNG (mulberry32): the same populations on every run, so the test cannot flake. */
+/** A seeded generator (SHA-256 of a counter): the same populations on every run, so the test cannot flake. */
 function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
+  let counter = 0;
+  return () => createHash('sha256').update(`${seed}:${counter++}`).digest().readUInt32BE(0) / 2 ** 32;
 }
 
 const GIVEN_NAMES = (
@@ -137,8 +133,9 @@ describe('masked addresses of known and unknown users, as populations', () => {
     const { accuracy, value } = bestSingleRule(known, unknown, FEATURES[name]);
 
     // (Two samples of 5,000 from one distribution differ by a point or two on their most different value.
-    // Measured: 51.4% on the first character, 52.1% on the domain's, 50.9% on the whole mask. With the
-    // `.com`-only fakes of before, the domain's first character gave 70% and the top-level domain 60%.)
+    // Measured over four seeds: 51.1 to 51.6% on the first character, 51.3 to 51.7% on the domain's, about
+    // 50.9% on the whole mask. With the `.com`-only, uniform-letter fakes of before, the domain's first
+    // character gave 70% and the top-level domain 60%.)
     expect({ accuracy: Math.min(accuracy, 0.53), value }).toEqual({ accuracy, value });
   });
 });

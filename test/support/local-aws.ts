@@ -1,4 +1,4 @@
-import { createServer, IncomingHttpHeaders, IncomingMessage, request, Server, ServerResponse } from 'node:http';
+import { createServer, IncomingHttpHeaders, IncomingMessage, request as httpRequest, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LocalDynamoDb } from './local-dynamodb';
 import { rememberSecrets } from './log-capture';
@@ -187,7 +187,7 @@ export class RecordingProxy {
       }
       // The handler may have given up (deadline) before the answer comes: then there is nobody to answer.
       res.on('error', () => undefined);
-      const upstream = request(`${target()}${req.url}`, { method: req.method, headers: req.headers, agent: false }, (answer) => {
+      const upstream = httpRequest(`${target()}${req.url}`, { method: req.method, headers: req.headers, agent: false }, (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
       });
