@@ -326,6 +326,23 @@ describe('concurrent callers', () => {
     expect(await itemsOf(config)).toEqual([{ pk: hashOf('alice'), wrongAnswers: spentUntil(3, 3), expiresAt: EXPIRES_AT }]);
   });
 
+  test('concurrent takes of both counters at once: exactly max of the scarcer get through, the other never past its max', async () => {
+    // GIVEN
+    const config = await freshBudget({ maxCodes: 3, maxWrongAnswers: 5 });
+
+    // WHEN
+    const answers = await Promise.all(Array.from({ length: 12 }, () =>
+      takeFromBudget(config, 'alice', ['wrongAnswers', 'codes'], Deadline.after(5000), NOW)));
+
+    // THEN
+    expect(answers.filter((answer) => answer)).toHaveLength(3);
+    const [item] = await itemsOf(config);
+    expect(item.codes).toBe(spentUntil(3, 3));
+    // (A wrong-answer unit taken by a caller who then found codes spent stays taken: toward the limit, never past it.)
+    expect(item.wrongAnswers).toBeGreaterThanOrEqual(spentUntil(3, 5));
+    expect(item.wrongAnswers).toBeLessThanOrEqual(spentUntil(5, 5));
+  });
+
   test('concurrent callers for two users and both counters do not take from each other', async () => {
     // GIVEN
     const config = await freshBudget({ maxCodes: 4, maxWrongAnswers: 2 });
