@@ -20,7 +20,7 @@ export interface CrossSessionLimits {
   readonly enabled?: boolean;
 
   /**
-   * The time a spent budget takes to refill completely, from 1 minute to 7 days. Each budget refills
+   * The time a spent budget takes to refill completely, from 1 minute to 1 day. Each budget refills
    * one unit every `window / maxCodes` (or `window / maxWrongAnswers`).
    *
    * @default Duration.days(1)

@@ -80,16 +80,16 @@ describe('CustomAuthUserPool crossSessionLimits', () => {
     [{ maxCodes: 0 }, 'crossSessionLimits.maxCodes must be an integer from 1 to 1000, got 0.'],
     [{ maxCodes: 1001 }, 'crossSessionLimits.maxCodes must be an integer from 1 to 1000, got 1001.'],
     [{ maxWrongAnswers: 2.5 }, 'crossSessionLimits.maxWrongAnswers must be an integer from 1 to 1000, got 2.5.'],
-    [{ window: Duration.seconds(59) }, 'crossSessionLimits.window must be a whole number of seconds from 60 to 604800 (1 to 10080 minutes), got 59 seconds.'],
-    [{ window: Duration.days(8) }, 'crossSessionLimits.window must be a whole number of seconds from 60 to 604800 (1 to 10080 minutes), got 8 days.'],
-    [{ window: Duration.millis(90_500) }, 'crossSessionLimits.window must be a whole number of seconds from 60 to 604800 (1 to 10080 minutes), got 1 minute 30 seconds.'],
+    [{ window: Duration.seconds(59) }, 'crossSessionLimits.window must be a whole number of seconds from 60 to 86400 (1 to 1440 minutes), got 59 seconds.'],
+    [{ window: Duration.days(2) }, 'crossSessionLimits.window must be a whole number of seconds from 60 to 86400 (1 to 1440 minutes), got 2 days.'],
+    [{ window: Duration.millis(90_500) }, 'crossSessionLimits.window must be a whole number of seconds from 60 to 86400 (1 to 1440 minutes), got 1 minute 30 seconds.'],
   ])('rejects %j', (limits, message) => {
     expect(() => synth(limits)).toThrow(message);
   });
 
   test.each([
     { maxCodes: 1, maxWrongAnswers: 1000, window: Duration.minutes(1) },
-    { maxCodes: 1000, maxWrongAnswers: 1, window: Duration.days(7) },
+    { maxCodes: 1000, maxWrongAnswers: 1, window: Duration.days(1) },
     { maxCodes: Token.asNumber({ Ref: 'Codes' }), window: Duration.seconds(Token.asNumber({ Ref: 'Window' })) },
   ])('accepts the boundaries and tokens %#', (limits) => {
     expect(() => synth(limits)).not.toThrow();

@@ -97,10 +97,10 @@ export const CODE_LENGTH: IntegerBounds = { min: 6, max: 10, default: 6 };
 export const CODE_VALIDITY_SECONDS: IntegerBounds = { min: 60, max: 3600, default: 300 };
 
 /**
- * The time a spent cross-session budget takes to refill, in seconds: one minute to seven days. The
+ * The time a spent cross-session budget takes to refill, in seconds: one minute to one day. The
  * default, a day, bounds a week of guessing at the default budgets to 160 answers checked.
  */
-export const BUDGET_WINDOW_SECONDS: IntegerBounds = { min: 60, max: 604800, default: 86400 };
+export const BUDGET_WINDOW_SECONDS: IntegerBounds = { min: 60, max: 86400, default: 86400 };
 
 /** Codes sent per user per window. */
 export const BUDGET_MAX_CODES: IntegerBounds = { min: 1, max: 1000, default: 10 };

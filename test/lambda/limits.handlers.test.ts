@@ -653,7 +653,7 @@ describe('Create (bundled) with malformed BUDGET_* variables fails closed', () =
     { name: ENV.budgetTable, value: 'my table', reason: 'BUDGET_TABLE must be a DynamoDB table name' },
     { name: ENV.budgetTable, value: 'ab', reason: 'BUDGET_TABLE must be a DynamoDB table name' },
     { name: ENV.budgetWindowSeconds, value: undefined, reason: 'BUDGET_WINDOW_SECONDS must be an integer' },
-    { name: ENV.budgetWindowSeconds, value: '59', reason: 'BUDGET_WINDOW_SECONDS must be from 60 to 604800' },
+    { name: ENV.budgetWindowSeconds, value: '59', reason: 'BUDGET_WINDOW_SECONDS must be from 60 to 86400' },
     { name: ENV.budgetWindowSeconds, value: '3600.5', reason: 'BUDGET_WINDOW_SECONDS must be an integer' },
     { name: ENV.budgetMaxCodes, value: '0', reason: 'BUDGET_MAX_CODES must be from 1 to 1000' },
     { name: ENV.budgetMaxCodes, value: '1001', reason: 'BUDGET_MAX_CODES must be from 1 to 1000' },
@@ -661,7 +661,7 @@ describe('Create (bundled) with malformed BUDGET_* variables fails closed', () =
     { name: ENV.budgetMaxCodes, value: '-1', reason: 'BUDGET_MAX_CODES must be an integer' },
     { name: ENV.budgetMaxWrongAnswers, value: undefined, reason: 'BUDGET_MAX_WRONG_ANSWERS must be an integer' },
     { name: ENV.budgetMaxWrongAnswers, value: '', reason: 'BUDGET_MAX_WRONG_ANSWERS must be an integer' },
-    { name: ENV.budgetWindowSeconds, value: '604801', reason: 'BUDGET_WINDOW_SECONDS must be from 60 to 604800' },
+    { name: ENV.budgetWindowSeconds, value: '86401', reason: 'BUDGET_WINDOW_SECONDS must be from 60 to 86400' },
     { name: ENV.budgetSalt, value: undefined, reason: 'BUDGET_SALT must be at least 16 characters' },
     { name: ENV.budgetSalt, value: 'short-salt', reason: 'BUDGET_SALT must be at least 16 characters' },
   ])('$name=$value', async ({ name, value, reason }) => {
@@ -685,7 +685,7 @@ describe('Create (bundled) with malformed BUDGET_* variables fails closed', () =
   test('the boundary values load and work', async () => {
     const table = await freshTable();
     const { create, parsed } = loadCreate(table, {
-      [ENV.budgetWindowSeconds]: '604800',
+      [ENV.budgetWindowSeconds]: '86400',
       [ENV.budgetMaxCodes]: '1',
       [ENV.budgetMaxWrongAnswers]: '1000',
     });
