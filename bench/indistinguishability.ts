@@ -9,11 +9,12 @@ import { LocalAws } from '../test/support/local-aws';
  * after --delay ms, like SES from Lambda) and for an unknown user (a code that is never sent, and a
  * delay imitating this container's recent sends), measured on the shipped bundle.
  *
- *   npx projen bench:indistinguishability [-- --runs 200 --delay 80 --cold 20]
+ *   npx projen bench:indistinguishability [--runs 200 --delay 80 --cold 20]
  *
  * Warm: one container, known and unknown calls interleaved (ABBA order, so neither always runs
- * first), --runs of each. Cold: --cold fresh containers per kind, first call only (no send timed yet:
- * the unknown user waits a random 60 to 180 ms). Prints medians, quartiles, min/max, the ratio of the
+ * first), --runs of each. Cold: --cold fresh containers per kind, first call right after loading (no
+ * send timed yet: both wait for the connection opened at cold start, then the known user sends over it
+ * and the unknown user makes one round trip over it). Prints medians, quartiles, min/max, the ratio of the
  * medians, and the accuracy of the best single latency threshold at telling the two apart (50% is a
  * coin toss: indistinguishable by this test).
  */

@@ -1,30 +1,40 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { sign } from 'aws4';
+import type { Deadline } from './deadline';
 
 /**
  * One signed call to an AWS API over a kept-alive connection: SigV4 from `aws4`, transport from
  * node:https. The handlers need one or two API calls each, so this replaces the AWS SDK clients,
  * which cost hundreds of KB and tens of milliseconds of cold start per client.
  *
- * Credentials and region come from the Lambda environment, as the SDK's would. The endpoint honours
- * the SDK's AWS_ENDPOINT_URL_<SERVICE> and AWS_ENDPOINT_URL variables, so tests point it at a local server.
+ * Credentials and region come from the Lambda environment, as the SDK's would. The host follows the
+ * region's partition and AWS_USE_FIPS_ENDPOINT; the SDK's AWS_ENDPOINT_URL_<SERVICE> and
+ * AWS_ENDPOINT_URL variables override it, so tests point it at a local server.
  */
 export interface AwsCall {
   /** The SigV4 signing name, e.g. `ses`. */
   readonly signingName: string;
   /** The SDK's service id in endpoint variables, e.g. `SESV2` for AWS_ENDPOINT_URL_SESV2. */
   readonly endpointId: string;
-  /** The regional host, e.g. `email.us-east-1.amazonaws.com`. */
-  readonly host: (region: string) => string;
+  /** The endpoint prefix of the regional host, e.g. `email` for `email.us-east-1.amazonaws.com`. */
+  readonly endpointPrefix: string;
   readonly path: string;
   readonly headers: Record<string, string>;
   readonly body: string;
-  /** The whole call, retry included, fails after this many milliseconds. */
-  readonly deadlineMillis: number;
+  /** The whole call, retry included, is aborted at this deadline. */
+  readonly deadline: Deadline;
   /** Whether a failed try may be repeated; not for calls that may have acted before failing. */
   readonly retry: boolean;
 }
+
+/** The endpoints the handlers call: the host's prefix, and the SDK's id in AWS_ENDPOINT_URL_<id>. */
+export const ENDPOINTS = {
+  sesv2: { endpointPrefix: 'email', endpointId: 'SESV2' },
+  sns: { endpointPrefix: 'sns', endpointId: 'SNS' },
+  lambda: { endpointPrefix: 'lambda', endpointId: 'LAMBDA' },
+  dynamodb: { endpointPrefix: 'dynamodb', endpointId: 'DYNAMODB' },
+} as const;
 
 /** A failed call, named by status and AWS error type only: AWS error messages may quote the request. */
 export class AwsCallError extends Error {
@@ -36,9 +46,43 @@ export class AwsCallError extends Error {
 
 const agents = { 'https:': new https.Agent({ keepAlive: true }), 'http:': new http.Agent({ keepAlive: true }) };
 
-function endpointFor(call: AwsCall, region: string): URL {
-  const configured = process.env[`AWS_ENDPOINT_URL_${call.endpointId}`] ?? process.env.AWS_ENDPOINT_URL;
-  return new URL(configured ?? `https://${call.host(region)}`);
+/**
+ * AWS partitions by region name, with their DNS suffixes, as in the AWS SDK's partitions data
+ * (@aws-sdk/core's partitionsInfo). A region no pattern matches is taken to be in `aws`, as the SDK does.
+ */
+const PARTITIONS: ReadonlyArray<{ readonly id: string; readonly regions: RegExp; readonly dnsSuffix: string }> = [
+  { id: 'aws-cn', regions: /^cn-\w+-\d+$/, dnsSuffix: 'amazonaws.com.cn' },
+  { id: 'aws-us-gov', regions: /^us-gov-\w+-\d+$/, dnsSuffix: 'amazonaws.com' },
+  { id: 'aws-iso', regions: /^us-iso-\w+-\d+$/, dnsSuffix: 'c2s.ic.gov' },
+  { id: 'aws-iso-b', regions: /^us-isob-\w+-\d+$/, dnsSuffix: 'sc2s.sgov.gov' },
+  { id: 'aws-iso-e', regions: /^eu-isoe-\w+-\d+$/, dnsSuffix: 'cloud.adc-e.uk' },
+  { id: 'aws-iso-f', regions: /^us-isof-\w+-\d+$/, dnsSuffix: 'csp.hci.ic.gov' },
+  { id: 'aws-eusc', regions: /^eusc-de-\w+-\d+$/, dnsSuffix: 'amazonaws.eu' },
+  { id: 'aws', regions: /^[a-z]+-[a-z]+-\d+$/, dnsSuffix: 'amazonaws.com' },
+];
+
+/** Services whose standard endpoints in AWS GovCloud (US) are already FIPS endpoints (no `-fips` host there). */
+const FIPS_BY_DEFAULT_IN_GOVCLOUD = new Set(['dynamodb', 'sns']);
+
+/**
+ * The regional host of a service, as the AWS SDK resolves it: the partition's DNS suffix, and the
+ * service's FIPS endpoint (`<prefix>-fips.<region>.<suffix>`) when `useFips`.
+ */
+export function awsHost(endpointPrefix: string, region: string, useFips: boolean): string {
+  const partition = PARTITIONS.find((candidate) => candidate.regions.test(region)) ?? PARTITIONS[PARTITIONS.length - 1];
+  const fips = useFips && !(partition.id === 'aws-us-gov' && FIPS_BY_DEFAULT_IN_GOVCLOUD.has(endpointPrefix));
+  return `${endpointPrefix}${fips ? '-fips' : ''}.${region}.${partition.dnsSuffix}`;
+}
+
+/** The endpoint of a service for this Lambda environment: an AWS_ENDPOINT_URL* override, else the regional host. */
+export function endpointFor(endpointPrefix: string, endpointId: string, env: NodeJS.ProcessEnv = process.env): URL {
+  const configured = env[`AWS_ENDPOINT_URL_${endpointId}`] ?? env.AWS_ENDPOINT_URL;
+  const useFips = env.AWS_USE_FIPS_ENDPOINT?.trim().toLowerCase() === 'true';
+  return new URL(configured ?? `https://${awsHost(endpointPrefix, regionOf(env), useFips)}`);
+}
+
+function regionOf(env: NodeJS.ProcessEnv): string {
+  return env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
 }
 
 function send(url: URL, options: https.RequestOptions, body: string, signal: AbortSignal): Promise<{ status: number; type: string; text: string }> {
@@ -67,9 +111,12 @@ const MAX_TRIES = 2;
 
 /** Sends the call; tries again once after a network error, throttling or a 5xx while the deadline allows. */
 export async function callAws(call: AwsCall): Promise<string> {
-  const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
-  const url = endpointFor(call, region);
-  const signal = AbortSignal.timeout(call.deadlineMillis);
+  const region = regionOf(process.env);
+  const url = endpointFor(call.endpointPrefix, call.endpointId);
+  if (call.deadline.remaining() <= 0) {
+    throw new AwsCallError('TimeoutError', 0);
+  }
+  const signal = AbortSignal.timeout(Math.ceil(call.deadline.remaining()));
   for (let attempt = 1; ; attempt++) {
     const signed = sign({
       host: url.host,
@@ -98,4 +145,26 @@ export async function callAws(call: AwsCall): Promise<string> {
       throw error;
     }
   }
+}
+
+/**
+ * One unsigned GET to a service's endpoint over the kept-alive connections (AWS answers it with an
+ * error, which is all it is for): at cold start it opens the connection a first real call then
+ * reuses, and it costs a round trip to the provider. Resolves when answered, failed or timed out;
+ * never rejects.
+ */
+export function pingEndpoint(endpointPrefix: string, endpointId: string, timeoutMillis: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    try {
+      const url = endpointFor(endpointPrefix, endpointId);
+      const transport = url.protocol === 'http:' ? http : https;
+      const request = transport.get(url, { agent: agents[url.protocol as 'https:' | 'http:'], timeout: Math.max(1, timeoutMillis) }, (response) => {
+        response.on('end', resolve).on('error', () => resolve()).resume();
+      });
+      request.on('timeout', () => request.destroy());
+      request.on('error', () => resolve());
+    } catch {
+      resolve();
+    }
+  });
 }

@@ -93,6 +93,14 @@ export function readChallengeConfig(env: Env): ChallengeConfig {
   };
 }
 
+function readSalt(env: Env): string {
+  const salt = env[ENV.budgetSalt];
+  if (salt === undefined || salt.trim().length < 16) {
+    throw new ConfigError(`${ENV.budgetSalt} must be at least 16 characters`);
+  }
+  return salt;
+}
+
 function readBudget(env: Env): BudgetConfig | undefined {
   const tableName = env[ENV.budgetTable];
   if (tableName === undefined) {
@@ -106,6 +114,7 @@ function readBudget(env: Env): BudgetConfig | undefined {
     windowSeconds: readInteger(env, ENV.budgetWindowSeconds, BUDGET_WINDOW_SECONDS),
     maxCodes: readInteger(env, ENV.budgetMaxCodes, BUDGET_MAX_CODES),
     maxWrongAnswers: readInteger(env, ENV.budgetMaxWrongAnswers, BUDGET_MAX_WRONG_ANSWERS),
+    salt: readSalt(env),
   };
 }
 

@@ -1,12 +1,17 @@
 import type { CreateAuthChallengeTriggerEvent } from 'aws-lambda';
-import { takeFromBudget } from './budget';
+import { BudgetCounter, takeFromBudget } from './budget';
 import { encodeMetadata, generateCode, issueCode, toPrivateParameters } from './codes';
 import { loadConfig, readCodeConfig } from './config';
-import { deliver, destinationFor, imitateDelivery, maskedDestinationFor, mediumOf } from './delivery';
+import { invocationDeadline } from './deadline';
+import { deliver, destinationFor, imitateDelivery, maskedDestinationFor, mediumOf, warmUp } from './delivery';
 import { logEvent } from './log';
 import { walkSession } from './session';
 
 const config = loadConfig('create', readCodeConfig);
+// At cold start: connect to the providers now, so a first real send costs what a warm one does.
+if (config) {
+  warmUp(config.delivery.channels);
+}
 
 /** What reaches the client when this trigger throws: nothing about the user, the code or the cause. */
 const GENERIC_ERROR = 'Sign-in could not continue';
@@ -20,9 +25,11 @@ function failClosed(reason: string): never {
  * Cognito's Create Auth Challenge trigger. Issues a fresh code for each new challenge and reuses the
  * pending one after a wrong answer (no second message), delivered through the channel configured
  * for that challenge. Users who do not exist, or have no verified destination for the channel, go
- * through the same steps with a real code that is never sent, and take as long.
+ * through the same steps with a real code that is never sent, and take as long. Every AWS call ends
+ * by one deadline (`invocationDeadline`): the trigger answers within 4.5 s of its start.
  */
-export const handler = async (event: CreateAuthChallengeTriggerEvent): Promise<CreateAuthChallengeTriggerEvent> => {
+export const handler = async (event: CreateAuthChallengeTriggerEvent, context?: unknown): Promise<CreateAuthChallengeTriggerEvent> => {
+  const deadline = invocationDeadline(context);
   if (typeof event !== 'object' || event === null) {
     return failClosed('malformed event');
   }
@@ -47,12 +54,13 @@ export const handler = async (event: CreateAuthChallengeTriggerEvent): Promise<C
   const pending = progress.pendingCode;
   const needsNewCode = pending === undefined || pending.expiresAt < now;
   // Across sessions: the wrong answer that led here, and the code about to be sent, each take a unit
-  // of this user's budget; an unknown username has a budget too, so both look the same when it is spent.
+  // of this user's budget (in one UpdateItem); an unknown username has a budget too, so both look the
+  // same when it is spent.
   if (config.budget) {
+    const counters: BudgetCounter[] = [...(wrongAnswers > 0 ? ['wrongAnswers' as const] : []), ...(needsNewCode ? ['codes' as const] : [])];
     let withinBudget: boolean;
     try {
-      withinBudget = (wrongAnswers === 0 || await takeFromBudget(config.budget, username, 'wrongAnswers', now))
-        && (!needsNewCode || await takeFromBudget(config.budget, username, 'codes', now));
+      withinBudget = await takeFromBudget(config.budget, username, counters, deadline, now);
     } catch (error) {
       return failClosed(`budget unavailable: ${(error as Error)?.name ?? 'unknown error'}`);
     }
@@ -66,7 +74,7 @@ export const handler = async (event: CreateAuthChallengeTriggerEvent): Promise<C
     issued = issueCode(code, challengeNumber, now + config.codeValiditySeconds * 1000);
     const clientMetadata = request.clientMetadata ?? {};
     try {
-      await (destination === undefined ? imitateDelivery(channel) : deliver(channel, destination, code, {
+      await (destination === undefined ? imitateDelivery(channel, deadline) : deliver(channel, destination, code, deadline, {
         challengeNumber,
         challengeCount: config.challengeCount,
         userPoolId: event.userPoolId,

@@ -1,12 +1,10 @@
 import { randomInt } from 'node:crypto';
-import { callAws } from './aws-request';
+import { callAws, ENDPOINTS, pingEndpoint } from './aws-request';
+import type { Deadline } from './deadline';
 import { maskDestination } from './mask';
 import {
   ChannelConfig, CODE_PLACEHOLDER, CustomChannelConfig, CustomSenderEvent, EmailChannelConfig, SmsChannelConfig,
 } from '../src/private/handler-contract';
-
-/** The whole send, retries included, must end well inside Cognito's 5-second trigger budget. */
-const SEND_DEADLINE_MILLIS = 3000;
 
 /** What a channel is called by clients, and the user attribute its destination comes from. */
 export function mediumOf(channel: ChannelConfig): string {
@@ -39,10 +37,12 @@ function withCode(template: string, code: string): string {
 /** What a send knows besides the code; custom senders receive all of it. */
 export type SendContext = Omit<CustomSenderEvent, 'version' | 'destination' | 'destinationAttribute' | 'code'>;
 
-const sendEmail = (channel: EmailChannelConfig, to: string, code: string) => callAws({
+/** Each channel kind's API, and the budget's. */
+const ENDPOINT_OF = { email: ENDPOINTS.sesv2, sms: ENDPOINTS.sns, custom: ENDPOINTS.lambda } as const;
+
+const sendEmail = (channel: EmailChannelConfig, to: string, code: string, deadline: Deadline) => callAws({
   signingName: 'ses',
-  endpointId: 'SESV2',
-  host: (region) => `email.${region}.amazonaws.com`,
+  ...ENDPOINT_OF.email,
   path: '/v2/email/outbound-emails',
   headers: { 'content-type': 'application/json' },
   body: JSON.stringify({
@@ -55,11 +55,11 @@ const sendEmail = (channel: EmailChannelConfig, to: string, code: string) => cal
       },
     },
   }),
-  deadlineMillis: SEND_DEADLINE_MILLIS,
+  deadline,
   retry: true,
 });
 
-const sendSms = (channel: SmsChannelConfig, phoneNumber: string, code: string) => {
+const sendSms = (channel: SmsChannelConfig, phoneNumber: string, code: string, deadline: Deadline) => {
   const attributes: Array<[string, string | undefined]> = [
     ['AWS.SNS.SMS.SMSType', 'Transactional'],
     ['AWS.SNS.SMS.SenderID', channel.senderId],
@@ -73,26 +73,24 @@ const sendSms = (channel: SmsChannelConfig, phoneNumber: string, code: string) =
   });
   return callAws({
     signingName: 'sns',
-    endpointId: 'SNS',
-    host: (region) => `sns.${region}.amazonaws.com`,
+    ...ENDPOINT_OF.sms,
     path: '/',
     headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
     body: form.toString(),
-    deadlineMillis: SEND_DEADLINE_MILLIS,
+    deadline,
     retry: true,
   });
 };
 
-const sendWithFunction = (channel: CustomChannelConfig, destination: string, code: string, context: SendContext) => {
+const sendWithFunction = (channel: CustomChannelConfig, destination: string, code: string, deadline: Deadline, context: SendContext) => {
   const event: CustomSenderEvent = { version: '1', destination, destinationAttribute: channel.attribute, code, ...context };
   return callAws({
     signingName: 'lambda',
-    endpointId: 'LAMBDA',
-    host: (region) => `lambda.${region}.amazonaws.com`,
+    ...ENDPOINT_OF.custom,
     path: `/2015-03-31/functions/${encodeURIComponent(channel.functionArn)}/invocations`,
     headers: { 'content-type': 'application/json', 'x-amz-invocation-type': 'RequestResponse' },
     body: JSON.stringify(event),
-    deadlineMillis: SEND_DEADLINE_MILLIS,
+    deadline,
     // The function may have delivered before it failed: a second invocation could send twice.
     retry: false,
   });
@@ -101,27 +99,60 @@ const sendWithFunction = (channel: CustomChannelConfig, destination: string, cod
 /** Durations of this container's recent real sends per channel kind, replayed when imitating one. */
 const recentSendMillis = new Map<string, number[]>();
 const REMEMBERED_SENDS = 20;
-/** Before any real send was timed: a range like an AWS API call from Lambda in the same region. */
-const FALLBACK_SEND_MILLIS = { min: 60, max: 180 };
+/** Per channel kind: the connection opened at cold start, once it is (or failed to be). */
+const connected = new Map<string, Promise<void>>();
+/** A warm-up the endpoint has not answered by then is given up (a send then opens its own connection). */
+const WARM_UP_TIMEOUT_MILLIS = 1000;
 
-/** Delivers the code through the channel; throws (AwsCallError) if the channel did not accept it. */
-export async function deliver(channel: ChannelConfig, destination: string, code: string, context: SendContext): Promise<void> {
+/**
+ * Opens the connection to each channel's API during cold start, so that a container's first send,
+ * real or imitated, does not pay the TCP and TLS set-up (a cost only real sends would otherwise pay).
+ */
+export function warmUp(channels: ChannelConfig[]): void {
+  for (const kind of new Set(channels.map((channel) => channel.kind))) {
+    const { endpointPrefix, endpointId } = ENDPOINT_OF[kind];
+    connected.set(kind, pingEndpoint(endpointPrefix, endpointId, WARM_UP_TIMEOUT_MILLIS));
+  }
+}
+
+/** Waits for the cold start's connection to the channel's API, but not past the deadline. */
+async function untilConnected(channel: ChannelConfig, deadline: Deadline): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    connected.get(channel.kind) ?? Promise.resolve(),
+    new Promise((resolve) => { timer = setTimeout(resolve, deadline.remaining()); }),
+  ]);
+  clearTimeout(timer);
+}
+
+/** Delivers the code through the channel by the deadline; throws (AwsCallError) if the channel did not accept it. */
+export async function deliver(channel: ChannelConfig, destination: string, code: string, deadline: Deadline, context: SendContext): Promise<void> {
+  await untilConnected(channel, deadline);
   const started = performance.now();
   if (channel.kind === 'email') {
-    await sendEmail(channel, destination, code);
+    await sendEmail(channel, destination, code, deadline);
   } else if (channel.kind === 'sms') {
-    await sendSms(channel, destination, code);
+    await sendSms(channel, destination, code, deadline);
   } else {
-    await sendWithFunction(channel, destination, code, context);
+    await sendWithFunction(channel, destination, code, deadline, context);
   }
   const recent = recentSendMillis.get(channel.kind) ?? [];
   recent.push(performance.now() - started);
   recentSendMillis.set(channel.kind, recent.slice(-REMEMBERED_SENDS));
 }
 
-/** Takes as long as a real send on this channel would, so a caller cannot tell a user without a destination by timing. */
-export function imitateDelivery(channel: ChannelConfig): Promise<void> {
+/**
+ * Takes as long as a real send on this channel would (never past the deadline), so a caller cannot
+ * tell a user without a destination by timing: the duration of one of this container's recent real
+ * sends, or, before any, a real round trip to the channel's API over the connection a send would use.
+ */
+export async function imitateDelivery(channel: ChannelConfig, deadline: Deadline): Promise<void> {
+  await untilConnected(channel, deadline);
   const recent = recentSendMillis.get(channel.kind) ?? [];
-  const millis = recent.length > 0 ? recent[randomInt(recent.length)] : randomInt(FALLBACK_SEND_MILLIS.min, FALLBACK_SEND_MILLIS.max);
-  return new Promise((resolve) => setTimeout(resolve, millis));
+  if (recent.length === 0) {
+    const { endpointPrefix, endpointId } = ENDPOINT_OF[channel.kind];
+    return pingEndpoint(endpointPrefix, endpointId, deadline.remaining());
+  }
+  const millis = recent[randomInt(recent.length)];
+  await new Promise((resolve) => setTimeout(resolve, Math.min(millis, deadline.remaining())));
 }

@@ -132,44 +132,6 @@ function featurePlanFor(
 }
 
 /**
- * Per-user limits across sign-in sessions. Cognito's lockout does not apply to custom challenges, and
- * each new sign-in brings a new code: without these a user (or an attacker) can request codes and
- * guess without end. Counted in a DynamoDB table the construct creates.
- */
-export interface CrossSessionLimits {
-  /**
-   * Keep the limits. Turning them off leaves only the per-sign-in `maxAttempts`.
-   *
-   * @default true
-   */
-  readonly enabled?: boolean;
-
-  /**
-   * The fixed window the counts apply to, from 1 minute to 1 day.
-   *
-   * @default Duration.hours(1)
-   */
-  readonly window?: Duration;
-
-  /**
-   * Codes sent to one user per window; past it, a sign-in fails before anything is sent.
-   *
-   * @default 10
-   */
-  readonly maxCodes?: number;
-
-  /**
-   * Wrong answers from one user per window that lead to another try; past it, the sign-in fails
-   * instead of offering that try. The answer that ends a sign-in (its last attempt) is bounded by
-   * `maxCodes` instead, so per window a user gets at most `maxCodes + maxWrongAnswers` answers checked.
-   * With `maxAttempts` 1 no answer leads to another try and only `maxCodes` applies.
-   *
-   * @default 10
-   */
-  readonly maxWrongAnswers?: number;
-}
-
-/**
  * A Cognito user pool and app client that sign users in with Cognito's custom authentication flow:
  * one-time codes in one or more challenges, optionally after the password, through three hardened
  * Lambda triggers (Define, Create and Verify Auth Challenge). The pool is created with hardened

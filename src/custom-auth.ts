@@ -7,7 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { CodeDelivery } from './code-delivery';
-import type { CrossSessionLimits } from './custom-auth-user-pool';
+import { CrossSessionLimits } from './cross-session-limits';
 import {
   AttachablePool, attachablePool, checkOtherClients, checkPoolForCustomAuth, CustomAttributeSchema, customAttributesOf, hardenedWriteAttributes,
   signUpWriteAttributes,
@@ -15,10 +15,11 @@ import {
 import { CreateAuthChallengeFunction } from './private/create-auth-challenge-function';
 import { DefineAuthChallengeFunction } from './private/define-auth-challenge-function';
 import {
-  BUDGET_MAX_CODES, BUDGET_MAX_WRONG_ANSWERS, BUDGET_WINDOW_SECONDS, CHALLENGE_COUNT,
+  CHALLENGE_COUNT,
   CODE_LENGTH, CODE_VALIDITY_SECONDS, ENV, IntegerBounds, MAX_ATTEMPTS,
 } from './private/handler-contract';
-import { acknowledge, functionAcknowledgements, LIMITS_TABLE_ACKNOWLEDGEMENTS, ROLE_POLICY_ACKNOWLEDGEMENTS } from './private/nag-acknowledgements';
+import { addLimitsTable } from './private/limits-table';
+import { acknowledge, functionAcknowledgements, ROLE_POLICY_ACKNOWLEDGEMENTS } from './private/nag-acknowledgements';
 import { isNewestKnownNodeRuntime, runtimeProp, useRuntime } from './private/runtime';
 import { warnBeyondStandards } from './private/standards';
 import { integerProp, minutesProp, numberEnv, secondsProp } from './private/validate';
@@ -138,7 +139,7 @@ export interface CustomAuthFlowOptions extends CustomAuthClientOptions {
   /**
    * Per-user limits on codes sent and wrong answers across sign-ins, in a time window.
    *
-   * @default - on: 10 codes and 10 wrong answers per user per hour
+   * @default - on: per user, 10 codes and 10 wrong answers, each refilling over a day
    */
   readonly crossSessionLimits?: CrossSessionLimits;
 
@@ -293,7 +294,7 @@ export class CustomAuth extends Construct {
       timeout: Duration.seconds(3),
       environment: {},
     });
-    this.limitsTable = this.addCrossSessionLimits(props.crossSessionLimits ?? {}, create);
+    this.limitsTable = addLimitsTable(this, props.crossSessionLimits ?? {}, create);
     const delivery = this.bindDeliveries(props, challengeCount, create, customAttributesOf(pool.cfn));
     create.addEnvironment(ENV.codeDelivery, Stack.of(this).toJsonString(delivery.config));
     this.destinationAttributes = delivery.attributes;
@@ -376,30 +377,6 @@ export class CustomAuth extends Construct {
     });
     this.ownClients.add(client);
     return client;
-  }
-
-  /** The counts table, which only Create may update (one action), and its settings for Create. */
-  private addCrossSessionLimits(limits: CrossSessionLimits, create: lambda.Function): dynamodb.ITable | undefined {
-    if (limits.enabled === false) {
-      return undefined;
-    }
-    const table = new dynamodb.Table(this, 'LimitsTable', {
-      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      timeToLiveAttribute: 'expiresAt',
-      encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      // Counters that expire within two windows: nothing to restore, nothing to keep.
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    acknowledge(table.node.defaultChild as CfnResource, LIMITS_TABLE_ACKNOWLEDGEMENTS);
-    // The table itself only: no index ARNs, no other action.
-    iam.Grant.addToPrincipal({ grantee: create, actions: ['dynamodb:UpdateItem'], resourceArns: [table.tableArn] });
-    create.addEnvironment(ENV.budgetTable, table.tableName);
-    create.addEnvironment(ENV.budgetWindowSeconds, numberEnv(secondsProp('crossSessionLimits.window', limits.window, BUDGET_WINDOW_SECONDS)));
-    create.addEnvironment(ENV.budgetMaxCodes, numberEnv(integerProp('crossSessionLimits.maxCodes', limits.maxCodes, BUDGET_MAX_CODES)));
-    create.addEnvironment(ENV.budgetMaxWrongAnswers,
-      numberEnv(integerProp('crossSessionLimits.maxWrongAnswers', limits.maxWrongAnswers, BUDGET_MAX_WRONG_ANSWERS)));
-    return table;
   }
 
   /**

@@ -1,3 +1,4 @@
 export * from './code-delivery';
+export * from './cross-session-limits';
 export * from './custom-auth';
 export * from './custom-auth-user-pool';

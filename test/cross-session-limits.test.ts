@@ -57,7 +57,14 @@ describe('CustomAuthUserPool crossSessionLimits', () => {
       BUDGET_WINDOW_SECONDS: '900',
       BUDGET_MAX_CODES: '5',
       BUDGET_MAX_WRONG_ANSWERS: '7',
+      BUDGET_SALT: { Ref: 'AWS::StackId' },
     });
+  });
+
+  test('default to budgets of 10 codes and 10 wrong answers that refill over a day', () => {
+    const { create } = synth();
+
+    expect(create.Environment.Variables).toMatchObject({ BUDGET_WINDOW_SECONDS: '86400', BUDGET_MAX_CODES: '10', BUDGET_MAX_WRONG_ANSWERS: '10' });
   });
 
   test('enabled: false creates no table and no grant, and the handler counts nothing', () => {
@@ -75,6 +82,7 @@ describe('CustomAuthUserPool crossSessionLimits', () => {
     [{ maxWrongAnswers: 2.5 }, 'crossSessionLimits.maxWrongAnswers must be an integer from 1 to 1000, got 2.5.'],
     [{ window: Duration.seconds(59) }, 'crossSessionLimits.window must be a whole number of seconds from 60 to 86400 (1 to 1440 minutes), got 59 seconds.'],
     [{ window: Duration.days(2) }, 'crossSessionLimits.window must be a whole number of seconds from 60 to 86400 (1 to 1440 minutes), got 2 days.'],
+    [{ window: Duration.millis(90_500) }, 'crossSessionLimits.window must be a whole number of seconds from 60 to 86400 (1 to 1440 minutes), got 1 minute 30 seconds.'],
   ])('rejects %j', (limits, message) => {
     expect(() => synth(limits)).toThrow(message);
   });

@@ -346,9 +346,10 @@ describe('CustomAuthUserPool', () => {
           challenges: [0],
         }),
         BUDGET_TABLE: { Ref: stack.resolve((auth.limitsTable!.node.defaultChild as CfnElement).logicalId) },
-        BUDGET_WINDOW_SECONDS: '3600',
+        BUDGET_WINDOW_SECONDS: '86400',
         BUDGET_MAX_CODES: '10',
         BUDGET_MAX_WRONG_ANSWERS: '10',
+        BUDGET_SALT: { Ref: 'AWS::StackId' },
       });
     });
 

@@ -16,7 +16,7 @@ import { confirmSignIn, signIn, type ConfirmSignInOutput, type SignInOutput } fr
 export interface CodeChallenge {
   /** Where the code went: `EMAIL`. */
   readonly deliveryMedium: string;
-  /** The masked address, e.g. `a***@e***.com`. */
+  /** The masked address, e.g. `a***@e***`. */
   readonly destination: string;
   /** Which challenge this is (1-based) ... */
   readonly challengeNumber: number;

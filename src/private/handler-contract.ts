@@ -16,9 +16,12 @@ export const ENV = {
   codeDelivery: 'CODE_DELIVERY',
   /** The cross-session budget's DynamoDB table; absent when the budget is off. */
   budgetTable: 'BUDGET_TABLE',
+  /** The time a spent budget takes to refill completely. */
   budgetWindowSeconds: 'BUDGET_WINDOW_SECONDS',
   budgetMaxCodes: 'BUDGET_MAX_CODES',
   budgetMaxWrongAnswers: 'BUDGET_MAX_WRONG_ANSWERS',
+  /** The per-deployment salt of the limits table's keys (the stack's ID). */
+  budgetSalt: 'BUDGET_SALT',
 } as const;
 
 /** Email through the SESv2 SendEmail API. */
@@ -93,8 +96,11 @@ export const CODE_LENGTH: IntegerBounds = { min: 6, max: 10, default: 6 };
 /** Absolute lifetime of one code in seconds, across retries of the same challenge. */
 export const CODE_VALIDITY_SECONDS: IntegerBounds = { min: 60, max: 3600, default: 300 };
 
-/** The cross-session budget's window, in seconds: one minute to one day. */
-export const BUDGET_WINDOW_SECONDS: IntegerBounds = { min: 60, max: 86400, default: 3600 };
+/**
+ * The time a spent cross-session budget takes to refill, in seconds: one minute to one day. The
+ * default, a day, bounds a week of guessing at the default budgets to 160 answers checked.
+ */
+export const BUDGET_WINDOW_SECONDS: IntegerBounds = { min: 60, max: 86400, default: 86400 };
 
 /** Codes sent per user per window. */
 export const BUDGET_MAX_CODES: IntegerBounds = { min: 1, max: 1000, default: 10 };

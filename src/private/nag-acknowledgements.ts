@@ -51,9 +51,9 @@ const ROLE_POLICY = 'This policy is the least-privilege grant of one function\'s
   + 'deliver codes through the configured channel only, e.g. the one SES identity), attached to that role only and deleted with it. '
   + 'A managed policy could be attached to other principals.';
 
-const EPHEMERAL_COUNTERS = 'The cross-session limits table holds only per-user counters of the current window, which expire by TTL '
-  + 'within two windows. A backup or point-in-time restore would bring back stale counts (or none); losing the table only '
-  + 'resets budgets, and the construct recreates it. Backups would store hashed usernames for no purpose.';
+const EPHEMERAL_COUNTERS = 'The cross-session limits table holds only per-user budget times, which expire by TTL '
+  + 'within one refill window. A backup or point-in-time restore would bring back stale budgets (or none); losing the table only '
+  + 'refills budgets, and the construct recreates it. Backups would store keyed username hashes for no purpose.';
 
 /** For the cross-session limits table. */
 export const LIMITS_TABLE_ACKNOWLEDGEMENTS: NagAcknowledgement[] = [

@@ -56,12 +56,13 @@ export function warnBeyondStandards(scope: Construct, props: StandardsInput, des
   const maxCodes = known(limits.maxCodes, BUDGET_MAX_CODES.default);
   const maxWrongAnswers = known(limits.maxWrongAnswers, BUDGET_MAX_WRONG_ANSWERS.default);
   if (window !== undefined && maxCodes !== undefined && maxWrongAnswers !== undefined) {
-    // Per window a user gets at most maxCodes + maxWrongAnswers answers checked (the README's Cross-session limits).
-    const perHour = (maxCodes + maxWrongAnswers) * 3600 / window;
+    // Each budget is a token bucket: full (max units), refilling over one window, so in any hour a user
+    // gets at most a full budget plus what refills in that hour (the README's Cross-session limits).
+    const perHour = Math.floor((maxCodes + maxWrongAnswers) * (1 + 3600 / window));
     if (perHour > 100) {
-      warn(STANDARDS_WARNINGS.answersPerHour, `crossSessionLimits let one user have ${Math.round(perHour)} answers checked per hour `
-        + `(maxCodes ${maxCodes} + maxWrongAnswers ${maxWrongAnswers} per ${window} s window): OWASP ASVS 4.0.3 2.2.1 allows at most `
-        + '100 failed attempts per hour per account. Lower maxCodes and maxWrongAnswers, or lengthen the window.');
+      warn(STANDARDS_WARNINGS.answersPerHour, `crossSessionLimits let one user have up to ${perHour} answers checked in an hour `
+        + `(full budgets of maxCodes ${maxCodes} + maxWrongAnswers ${maxWrongAnswers}, plus what refills in an hour at one window of ${window} s): `
+        + 'OWASP ASVS 4.0.3 2.2.1 allows at most 100 failed attempts per hour per account. Lower maxCodes and maxWrongAnswers, or lengthen the window.');
     }
   }
 }

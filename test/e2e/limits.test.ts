@@ -1,5 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
-import { AwsCallError, callAws } from '../../lambda/aws-request';
+import { AwsCallError, callAws, ENDPOINTS } from '../../lambda/aws-request';
+import { Deadline } from '../../lambda/deadline';
 import { CodeDelivery, CrossSessionLimits, CustomAuthUserPool } from '../../src';
 import { deployedHandlers, LogSink } from '../support/bundled-handlers';
 import { AuthResult, CognitoSimulator, SimulatedUser } from '../support/cognito-simulator';
@@ -42,12 +43,11 @@ beforeEach(() => localAws.reset());
 async function untilTablesActive(): Promise<void> {
   const listed = await callAws({
     signingName: 'dynamodb',
-    endpointId: 'DYNAMODB',
-    host: (region) => `dynamodb.${region}.amazonaws.com`,
+    ...ENDPOINTS.dynamodb,
     path: '/',
     headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.ListTables' },
     body: '{}',
-    deadlineMillis: 5000,
+    deadline: Deadline.after(5000),
     retry: false,
   });
   for (const tableName of JSON.parse(listed).TableNames as string[]) {

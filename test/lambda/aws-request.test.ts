@@ -1,6 +1,7 @@
 import { createServer, IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AwsCall, AwsCallError, callAws } from '../../lambda/aws-request';
+import { AwsCall, AwsCallError, awsHost, callAws, endpointFor } from '../../lambda/aws-request';
+import { Deadline } from '../../lambda/deadline';
 
 /** A local endpoint that answers each request with the next scripted reply and records what it got. */
 let server: Server;
@@ -40,11 +41,14 @@ beforeEach(() => {
 const call: AwsCall = {
   signingName: 'ses',
   endpointId: 'TESTSVC',
-  host: (region) => `email.${region}.amazonaws.com`,
+  endpointPrefix: 'email',
   path: '/v2/email/outbound-emails',
   headers: { 'content-type': 'application/json' },
   body: '{"hello":"world"}',
-  deadlineMillis: 1000,
+  // A getter: each use (and each spread, `{ ...call }`) gets a deadline 1 s from then.
+  get deadline() {
+    return Deadline.after(1000);
+  },
   retry: true,
 };
 
@@ -153,7 +157,75 @@ describe('callAws', () => {
     replies = [{ status: 200, delayMillis: 3000 }];
 
     const started = performance.now();
-    await expect(callAws({ ...call, deadlineMillis: 300 })).rejects.toMatchObject({ name: 'TimeoutError' });
+    await expect(callAws({ ...call, deadline: Deadline.after(300) })).rejects.toMatchObject({ name: 'TimeoutError' });
     expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  test('a deadline already passed fails with TimeoutError before any request', async () => {
+    await expect(callAws({ ...call, deadline: Deadline.after(0, performance.now() - 1) })).rejects.toMatchObject({ name: 'TimeoutError', status: 0 });
+    expect(received).toHaveLength(0);
+  });
+
+  test('a retry does not outlive the deadline: the second try is aborted with the first', async () => {
+    // GIVEN a first try that fails after 200 ms and a second that would answer after 3 s
+    replies = [{ status: 500, delayMillis: 200 }, { status: 200, delayMillis: 3000 }];
+
+    // WHEN
+    const started = performance.now();
+    const failure = await callAws({ ...call, deadline: Deadline.after(600) }).catch((error: AwsCallError) => error);
+
+    // THEN both tries ran, and the call ended at the deadline, not 3 s later
+    expect(failure).toMatchObject({ name: 'TimeoutError' });
+    expect(received).toHaveLength(2);
+    expect(performance.now() - started).toBeLessThan(2500);
+  });
+});
+
+describe('awsHost', () => {
+  test.each([
+    // partition aws
+    ['email', 'us-east-1', false, 'email.us-east-1.amazonaws.com'],
+    ['email', 'eu-west-1', true, 'email-fips.eu-west-1.amazonaws.com'],
+    ['dynamodb', 'ap-southeast-2', false, 'dynamodb.ap-southeast-2.amazonaws.com'],
+    ['dynamodb', 'us-east-1', true, 'dynamodb-fips.us-east-1.amazonaws.com'],
+    ['sns', 'ca-central-1', true, 'sns-fips.ca-central-1.amazonaws.com'],
+    ['lambda', 'us-west-2', true, 'lambda-fips.us-west-2.amazonaws.com'],
+    // aws-cn
+    ['email', 'cn-north-1', false, 'email.cn-north-1.amazonaws.com.cn'],
+    ['dynamodb', 'cn-northwest-1', false, 'dynamodb.cn-northwest-1.amazonaws.com.cn'],
+    ['sns', 'cn-north-1', false, 'sns.cn-north-1.amazonaws.com.cn'],
+    ['lambda', 'cn-northwest-1', true, 'lambda-fips.cn-northwest-1.amazonaws.com.cn'],
+    // aws-us-gov: DynamoDB's and SNS's standard endpoints are their FIPS endpoints there
+    ['email', 'us-gov-west-1', false, 'email.us-gov-west-1.amazonaws.com'],
+    ['email', 'us-gov-west-1', true, 'email-fips.us-gov-west-1.amazonaws.com'],
+    ['lambda', 'us-gov-east-1', true, 'lambda-fips.us-gov-east-1.amazonaws.com'],
+    ['dynamodb', 'us-gov-west-1', true, 'dynamodb.us-gov-west-1.amazonaws.com'],
+    ['sns', 'us-gov-east-1', true, 'sns.us-gov-east-1.amazonaws.com'],
+    // ISO partitions and the European Sovereign Cloud
+    ['dynamodb', 'us-iso-east-1', false, 'dynamodb.us-iso-east-1.c2s.ic.gov'],
+    ['lambda', 'us-isob-east-1', false, 'lambda.us-isob-east-1.sc2s.sgov.gov'],
+    ['sns', 'eu-isoe-west-1', false, 'sns.eu-isoe-west-1.cloud.adc-e.uk'],
+    ['email', 'us-isof-south-1', false, 'email.us-isof-south-1.csp.hci.ic.gov'],
+    ['dynamodb', 'eusc-de-east-1', false, 'dynamodb.eusc-de-east-1.amazonaws.eu'],
+    // a region no partition names yet: aws, as the SDK does
+    ['email', 'xx-future-9', false, 'email.xx-future-9.amazonaws.com'],
+  ])('%s in %s (FIPS %s): %s', (prefix, region, fips, host) => {
+    expect(awsHost(prefix, region, fips)).toBe(host);
+  });
+});
+
+describe('endpointFor', () => {
+  test.each<[string, Record<string, string>, string]>([
+    ['the regional host', { AWS_REGION: 'cn-north-1' }, 'https://email.cn-north-1.amazonaws.com.cn/'],
+    ['AWS_DEFAULT_REGION without AWS_REGION', { AWS_DEFAULT_REGION: 'eu-central-1' }, 'https://email.eu-central-1.amazonaws.com/'],
+    ['FIPS when AWS_USE_FIPS_ENDPOINT=true', { AWS_REGION: 'us-east-2', AWS_USE_FIPS_ENDPOINT: 'true' }, 'https://email-fips.us-east-2.amazonaws.com/'],
+    ['FIPS spelled TRUE', { AWS_REGION: 'us-east-2', AWS_USE_FIPS_ENDPOINT: 'TRUE' }, 'https://email-fips.us-east-2.amazonaws.com/'],
+    ['no FIPS when AWS_USE_FIPS_ENDPOINT=false', { AWS_REGION: 'us-east-2', AWS_USE_FIPS_ENDPOINT: 'false' }, 'https://email.us-east-2.amazonaws.com/'],
+    ['the service override first', {
+      AWS_REGION: 'cn-north-1', AWS_USE_FIPS_ENDPOINT: 'true', AWS_ENDPOINT_URL_SESV2: 'http://127.0.0.1:4566', AWS_ENDPOINT_URL: 'http://other:1',
+    }, 'http://127.0.0.1:4566/'],
+    ['then the global override', { AWS_REGION: 'cn-north-1', AWS_ENDPOINT_URL: 'https://proxy.example:8443' }, 'https://proxy.example:8443/'],
+  ])('%s', (_name, env, url) => {
+    expect(endpointFor('email', 'SESV2', env).href).toBe(url);
   });
 });

@@ -29,7 +29,7 @@ const UNKNOWN_NAMES = ['nobody.here@example.net', 'x@y.io', 'NoSuchUser@Example.
 const FORMATS: Record<string, RegExp> = {
   USERNAME: /^.{1,128}$/,
   deliveryMedium: /^EMAIL$/,
-  destination: /^[a-z0-9]\*\*\*@[a-z0-9]\*\*\*\.[a-z]{2,}$/,
+  destination: /^[a-z0-9]\*\*\*@[a-z0-9]\*\*\*$/,
   challengeNumber: /^([1-9]|10)$/,
   challengeCount: /^([1-9]|10)$/,
   attemptsRemaining: /^([1-9]|10)$/,
@@ -138,7 +138,7 @@ describe('a known and an unknown user look the same to the caller', () => {
     const unknown = await cognito.initiateAuth('CUSTOM_AUTH', { USERNAME: 'kate.unknown@example.com' });
 
     // THEN
-    expect(known.ChallengeParameters!.destination).toBe('k***@e***.com');
-    expect(unknown.ChallengeParameters!.destination).toBe('k***@e***.com');
+    expect(known.ChallengeParameters!.destination).toBe('k***@e***');
+    expect(unknown.ChallengeParameters!.destination).toBe('k***@e***');
   });
 });

@@ -5,9 +5,9 @@ import * as path from 'node:path';
 import { custom, metadataFor } from './session-entries';
 import { AwsCallError } from '../../lambda/aws-request';
 import { ENV } from '../../src/private/handler-contract';
-import { loadBundledHandler, LogSink, TriggerHandler } from '../support/bundled-handlers';
+import { contextTimingOutIn, LambdaContextLike, loadBundledHandler, LogSink, TriggerHandler } from '../support/bundled-handlers';
 import { emailHandlerEnvironment } from '../support/handler-env';
-import { LocalAws } from '../support/local-aws';
+import { LocalAws, RecordingProxy } from '../support/local-aws';
 
 /**
  * The cross-session limits as shipped: the bundled Create (assets/lambda/create-auth-challenge.lambda,
@@ -15,6 +15,7 @@ import { LocalAws } from '../support/local-aws';
  * and delivering to LocalAws. Each test gets a fresh table and a freshly loaded ("cold") handler.
  */
 const CREATE_BUNDLE = path.join(__dirname, '..', '..', 'assets', 'lambda', 'create-auth-challenge.lambda', 'index.js');
+const VERIFY_BUNDLE = path.join(__dirname, '..', '..', 'assets', 'lambda', 'verify-auth-challenge.lambda', 'index.js');
 
 /** What Create throws, and so what Cognito shows the client, whatever went wrong. */
 const GENERIC_ERROR = 'Sign-in could not continue';
@@ -24,7 +25,11 @@ const CONFIG: Record<string, string> = {
   [ENV.budgetWindowSeconds]: '86400',
   [ENV.budgetMaxCodes]: '10',
   [ENV.budgetMaxWrongAnswers]: '10',
+  [ENV.budgetSalt]: 'arn:aws:cloudformation:us-east-1:123456789012:stack/Limits/local',
 };
+
+/** The environment each table's handler was loaded with, to read its budgets back as units taken. */
+const environmentOf = new Map<string, Record<string, string | undefined>>();
 
 interface User {
   readonly userName: string;
@@ -103,7 +108,7 @@ async function freshTable(): Promise<string> {
 }
 
 /** A freshly loaded Create with the budget on `tableName` (or none when `BUDGET_TABLE` is undefined) and its log lines. */
-function loadCreate(tableName: string | undefined, overrides: Record<string, string | undefined> = {}) {
+function loadCreate(tableName: string | undefined, overrides: Record<string, string | undefined> = {}, clock?: () => number) {
   const lines: string[] = [];
   const write = (...args: unknown[]): void => {
     const line = args.map(String).join(' ');
@@ -113,7 +118,10 @@ function loadCreate(tableName: string | undefined, overrides: Record<string, str
   const sink: LogSink = { info: write, error: write, warn: write, log: write, debug: write };
   const env: Record<string, string | undefined> = { ...aws.environment, ...CONFIG, [ENV.budgetTable]: tableName, ...overrides };
   const defined = Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
-  const create = loadBundledHandler(CREATE_BUNDLE, defined, sink);
+  if (tableName !== undefined) {
+    environmentOf.set(tableName, env);
+  }
+  const create = loadBundledHandler(CREATE_BUNDLE, defined, sink, clock);
   return { create, lines, parsed: (): LogLine[] => lines.map((line) => JSON.parse(line)) };
 }
 
@@ -131,9 +139,9 @@ function createEvent(session: unknown[], user: User = JANE) {
 }
 
 /** Calls Create: 'ok' when it answered, or the message of what it threw. */
-async function outcomeOf(create: TriggerHandler, session: unknown[], user: User = JANE): Promise<string> {
+async function outcomeOf(create: TriggerHandler, session: unknown[], user: User = JANE, context?: LambdaContextLike): Promise<string> {
   try {
-    const result = await create(createEvent(session, user));
+    const result = await create(createEvent(session, user), context);
     return result.response.challengeMetadata ? 'ok' : 'no challenge';
   } catch (error) {
     return (error as Error).message;
@@ -154,12 +162,19 @@ function wrongAnswers(wrong: number): unknown[] {
   return Array.from({ length: wrong }, () => custom(1, false, metadata));
 }
 
-/** The counters in the table, by item (one item per user and window). */
+/**
+ * The units taken from each budget in the table, by item (one item per user): a bucket's stored time
+ * is now plus one refill interval (window / max) per unit taken, so this holds while the test runs
+ * well within one interval (hours, at these settings).
+ */
 async function countsIn(tableName: string): Promise<Array<{ codes?: number; wrongAnswers?: number }>> {
+  const env = environmentOf.get(tableName)!;
+  const interval = (max: string) => Math.ceil(Number(env[ENV.budgetWindowSeconds]) * 1000 / Number(max));
+  const units = (stored: { N?: string } | undefined, max: string) => Math.round((Number(stored!.N) - Date.now()) / interval(max));
   const items = await aws.dynamodb.items(tableName);
   return items.map((item) => ({
-    ...(item.codes ? { codes: Number(item.codes.N) } : {}),
-    ...(item.wrongAnswers ? { wrongAnswers: Number(item.wrongAnswers.N) } : {}),
+    ...(item.codes ? { codes: units(item.codes, env[ENV.budgetMaxCodes]!) } : {}),
+    ...(item.wrongAnswers ? { wrongAnswers: units(item.wrongAnswers, env[ENV.budgetMaxWrongAnswers]!) } : {}),
   }));
 }
 
@@ -369,7 +384,7 @@ describe('Create (bundled) when DynamoDB is unavailable', () => {
       calls: ALL_CALLS,
     },
     {
-      // One call: each waits out the 1.5 s deadline.
+      // One call: it waits out the deadline (1.3 s: the context's 1.5 s less the margin kept to return).
       name: 'an endpoint that never answers',
       setup: async () => ({ table: await freshTable(), endpoint: `http://127.0.0.1:${(hanging.address() as AddressInfo).port}` }),
       errorType: 'TimeoutError',
@@ -385,7 +400,7 @@ describe('Create (bundled) when DynamoDB is unavailable', () => {
     const elapsed: number[] = [];
     for (const [session, user] of calls) {
       const started = Date.now();
-      outcomes.push(await outcomeOf(create, session, user));
+      outcomes.push(await outcomeOf(create, session, user, contextTimingOutIn(1500)));
       elapsed.push(Date.now() - started);
     }
 
@@ -395,6 +410,219 @@ describe('Create (bundled) when DynamoDB is unavailable', () => {
     const failure = { trigger: 'create', outcome: 'fail', reason: `budget unavailable: ${errorType}` };
     expect(parsed()).toEqual(calls.map(() => failure));
     expect(Math.max(...elapsed)).toBeLessThan(2_500);
+  });
+});
+
+describe('Create and Verify (bundled) at the default limits, a simulated week with a moved clock', () => {
+  const MINUTE = 60_000;
+  const HOUR = 60 * MINUTE;
+  const DAY = 24 * HOUR;
+  /** The defaults the construct sets (test/cross-session-limits.test.ts): 10 and 10, refilling over a day. */
+  const DEFAULTS = { [ENV.budgetWindowSeconds]: '86400', [ENV.budgetMaxCodes]: '10', [ENV.budgetMaxWrongAnswers]: '10' };
+  /** One unit of either budget refills every 2.4 hours. */
+  const INTERVAL = DAY / 10;
+
+  /** Create and Verify as deployed, on one table, both reading the moved clock. */
+  async function deploy() {
+    const clock = { now: Date.UTC(2030, 0, 7, 9, 0, 0) };
+    const read = () => clock.now;
+    const table = await freshTable();
+    const { create } = loadCreate(table, DEFAULTS, read);
+    const verify = loadBundledHandler(VERIFY_BUNDLE, { ...aws.environment }, console, read);
+    return { clock, create, verify };
+  }
+
+  type Deployment = Awaited<ReturnType<typeof deploy>>;
+
+  /** One Create: its response, or undefined when it refused (Cognito then ends the sign-in). */
+  async function challenge({ create }: Deployment, session: unknown[], user: User) {
+    try {
+      return (await create(createEvent(session, user), contextTimingOutIn(5000))).response;
+    } catch (error) {
+      expect((error as Error).message).toBe(GENERIC_ERROR);
+      return undefined;
+    }
+  }
+
+  /** Verify's outcome for one answer to a challenge Create issued. */
+  async function check({ verify }: Deployment, response: { privateChallengeParameters: Record<string, string> }, user: User, answer: string) {
+    const event = {
+      ...createEvent([], user),
+      triggerSource: 'VerifyAuthChallengeResponse_Authentication',
+      request: {
+        userAttributes: user.userAttributes,
+        privateChallengeParameters: response.privateChallengeParameters,
+        challengeAnswer: answer,
+        userNotFound: user.userNotFound,
+      },
+      response: {},
+    };
+    return (await verify(event)).response.answerCorrect as boolean;
+  }
+
+  /** A wrong answer: any code but the one sent (for an unknown user nothing is sent and nothing is right). */
+  function wrongGuessFor(user: User): string {
+    if (user.userNotFound) {
+      return '000000';
+    }
+    const code = aws.lastCodeSentTo(user.userAttributes.email);
+    return code === '000000' ? '000001' : '000000';
+  }
+
+  /**
+   * The attacker: every `everyMinutes`, for `days`, as many answers as the budgets let through, each
+   * wrong: retries in the current sign-in while it has attempts left (a wrong-answers unit each), else a
+   * new sign-in (a codes unit). Refill is continuous and a bucket keeps up to its max, so polling every
+   * 10 minutes loses no unit: this paces as well as any schedule can. Returns the simulated times at
+   * which an answer was checked.
+   */
+  async function attack(deployment: Deployment, user: User, days: number, everyMinutes = 10): Promise<number[]> {
+    const checked: number[] = [];
+    const ticks = (days * DAY) / (everyMinutes * MINUTE);
+    // (The clock stays at the last tick: the attack stops there.)
+    for (let tick = 0; tick < ticks; tick++, deployment.clock.now += tick < ticks ? everyMinutes * MINUTE : 0) {
+      let session: unknown[] = [];
+      for (;;) {
+        const response = await challenge(deployment, session, user);
+        if (response === undefined) {
+          if (session.length === 0) {
+            break;
+          }
+          session = [];
+          continue;
+        }
+        expect(await check(deployment, response, user, wrongGuessFor(user))).toBe(false);
+        checked.push(deployment.clock.now);
+        const entry = { challengeName: 'CUSTOM_CHALLENGE', challengeResult: false, challengeMetadata: response.challengeMetadata };
+        // After maxAttempts (3) wrong answers Define fails the sign-in: the next one starts afresh.
+        session = session.length + 1 >= 3 ? [] : [...session, entry];
+      }
+    }
+    return checked;
+  }
+
+  /** The most answers checked in any span of `span` milliseconds. */
+  function mostIn(times: number[], span: number): number {
+    return Math.max(...times.map((start) => times.filter((time) => time >= start && time < start + span).length));
+  }
+
+  test.each([
+    { name: 'a known user', user: JANE },
+    { name: 'an unknown username', user: UNKNOWN },
+  ])('a week of sustained guessing against $name gets at most 160 answers checked, with no burst at any hour', async ({ user }) => {
+    // GIVEN
+    const deployed = await deploy();
+
+    // WHEN
+    const checked = await attack(deployed, user, 7);
+
+    // THEN at most 10 + 10 at once, then one unit of each budget per 2.4 hours: 10 + 70 codes and
+    // 10 + 70 wrong answers in 7 days, so at most 160 answers (the issue's target: 200)
+    expect(checked.length).toBeLessThanOrEqual(160);
+    expect(checked.length).toBeGreaterThanOrEqual(155);
+    // No double burst: the burst once, then in any hour at most one unit of each budget
+    expect(mostIn(checked, HOUR)).toBeLessThanOrEqual(20);
+    expect(mostIn(checked.filter((time) => time >= checked[0] + HOUR), HOUR)).toBeLessThanOrEqual(2);
+    expect(mostIn(checked, DAY)).toBeLessThanOrEqual(20 + 2 * Math.ceil(DAY / INTERVAL));
+  }, 120_000);
+
+  test('the victim signs in normally a day after the attack stops (and not while it lasts)', async () => {
+    // GIVEN a day of sustained guessing against jane
+    const deployed = await deploy();
+    await attack(deployed, JANE, 1);
+
+    // THEN at the attack's last moment, jane's own sign-in is refused
+    expect(await challenge(deployed, [], JANE)).toBeUndefined();
+
+    // WHEN the attack stops, and a day passes
+    deployed.clock.now += DAY;
+
+    // THEN jane signs in: one code, the right answer
+    const response = await challenge(deployed, [], JANE);
+    expect(response).toBeDefined();
+    expect(await check(deployed, response!, JANE, aws.lastCodeSentTo(JANE.userAttributes.email))).toBe(true);
+    // AND her budgets are whole again: a wrong answer and its retry, and nine more sign-ins
+    expect(await check(deployed, response!, JANE, wrongGuessFor(JANE))).toBe(false);
+    const retry = await challenge(deployed, [{ challengeName: 'CUSTOM_CHALLENGE', challengeResult: false, challengeMetadata: response!.challengeMetadata }], JANE);
+    expect(retry).toBeDefined();
+    for (let i = 0; i < 9; i++) {
+      expect(await challenge(deployed, [], JANE)).toBeDefined();
+    }
+  }, 60_000);
+});
+
+describe('Create (bundled): one deadline for the whole invocation', () => {
+  let slowDynamoDb: RecordingProxy;
+  let hangingSes: Server;
+
+  beforeAll(async () => {
+    slowDynamoDb = await RecordingProxy.start(() => aws.dynamodb.endpoint);
+    slowDynamoDb.delayMillis = 600;
+    hangingSes = createServer(() => undefined);
+    await new Promise<void>((resolve) => hangingSes.listen(0, '127.0.0.1', resolve));
+  });
+
+  afterAll(async () => {
+    await slowDynamoDb.stop();
+    hangingSes.closeAllConnections();
+    await new Promise<void>((resolve) => hangingSes.close(() => resolve()));
+  });
+
+  beforeEach(() => {
+    slowDynamoDb.seen.length = 0;
+  });
+
+  test('DynamoDB answering in 600 ms, then an SES that never answers: Create ends at the context\'s deadline, not 600 ms + 3 s', async () => {
+    // GIVEN a Create whose Lambda times out 1.8 s from now (its deadline: 1.6 s)
+    const table = await freshTable();
+    const { create, parsed } = loadCreate(table, {
+      AWS_ENDPOINT_URL_DYNAMODB: slowDynamoDb.endpoint,
+      AWS_ENDPOINT_URL_SESV2: `http://127.0.0.1:${(hangingSes.address() as AddressInfo).port}`,
+    });
+
+    // WHEN
+    const started = performance.now();
+    const outcome = await outcomeOf(create, [], JANE, contextTimingOutIn(1800));
+    const elapsed = performance.now() - started;
+
+    // THEN the send was aborted by the one deadline: not before it, and long before separate per-call
+    // deadlines would have ended (600 ms + 3 s); the margins are wide so a loaded machine cannot flake them
+    expect(outcome).toBe(GENERIC_ERROR);
+    expect(parsed()).toContainEqual({ trigger: 'create', outcome: 'fail', reason: 'delivery failed: TimeoutError' });
+    expect(elapsed).toBeGreaterThanOrEqual(1400);
+    expect(elapsed).toBeLessThan(3000);
+  });
+
+  test('a DynamoDB slower than the deadline: the budget call is aborted by it and nothing is sent', async () => {
+    // GIVEN a Create whose Lambda times out 500 ms from now, in front of a DynamoDB that answers after 600 ms
+    const table = await freshTable();
+    const { create, parsed } = loadCreate(table, { AWS_ENDPOINT_URL_DYNAMODB: slowDynamoDb.endpoint });
+
+    // WHEN
+    const outcome = await outcomeOf(create, [], JANE, contextTimingOutIn(500));
+
+    // THEN
+    expect(outcome).toBe(GENERIC_ERROR);
+    expect(parsed()).toContainEqual({ trigger: 'create', outcome: 'fail', reason: 'budget unavailable: TimeoutError' });
+    expect(aws.requests).toHaveLength(0);
+  });
+
+  test('one UpdateItem per sign-in start, and one for a retry whose code expired (both budgets at once)', async () => {
+    // GIVEN
+    const table = await freshTable();
+    const { create } = loadCreate(table, { AWS_ENDPOINT_URL_DYNAMODB: slowDynamoDb.endpoint });
+
+    // WHEN a sign-in starts, then a retry follows a wrong answer to a code that has expired since
+    const start = await outcomeOf(create, [], BOB, contextTimingOutIn(5000));
+    const updates = () => slowDynamoDb.apiCalls().map((call) => call.headers['x-amz-target']);
+    const startCalls = updates().length;
+    const retry = await outcomeOf(create, [custom(1, false, metadataFor(1, '123456', Date.now() - 1_000))], JANE, contextTimingOutIn(5000));
+
+    // THEN
+    expect([start, retry]).toEqual(['ok', 'ok']);
+    expect(startCalls).toBe(1);
+    expect(updates()).toEqual(['DynamoDB_20120810.UpdateItem', 'DynamoDB_20120810.UpdateItem']);
+    expect(await countsIn(table)).toEqual(expect.arrayContaining([{ codes: 1 }, { codes: 1, wrongAnswers: 1 }]));
   });
 });
 
@@ -433,6 +661,9 @@ describe('Create (bundled) with malformed BUDGET_* variables fails closed', () =
     { name: ENV.budgetMaxCodes, value: '-1', reason: 'BUDGET_MAX_CODES must be an integer' },
     { name: ENV.budgetMaxWrongAnswers, value: undefined, reason: 'BUDGET_MAX_WRONG_ANSWERS must be an integer' },
     { name: ENV.budgetMaxWrongAnswers, value: '', reason: 'BUDGET_MAX_WRONG_ANSWERS must be an integer' },
+    { name: ENV.budgetWindowSeconds, value: '86401', reason: 'BUDGET_WINDOW_SECONDS must be from 60 to 86400' },
+    { name: ENV.budgetSalt, value: undefined, reason: 'BUDGET_SALT must be at least 16 characters' },
+    { name: ENV.budgetSalt, value: 'short-salt', reason: 'BUDGET_SALT must be at least 16 characters' },
   ])('$name=$value', async ({ name, value, reason }) => {
     // GIVEN a handler loaded ("cold start") with the broken variable
     const table = await freshTable();

@@ -9,8 +9,19 @@ import type { LocalAws } from './local-aws';
 import { capturingConsole, rememberEventSecrets, rememberResponseSecrets } from './log-capture';
 import type { CustomAuth } from '../../src';
 
-/** A Lambda handler as Cognito calls it. */
-export type TriggerHandler = (event: any) => Promise<any>;
+/** A Lambda handler as Cognito calls it, with Lambda's context when a test gives one. */
+export type TriggerHandler = (event: any, context?: LambdaContextLike) => Promise<any>;
+
+/** The part of Lambda's context the handlers read. */
+export interface LambdaContextLike {
+  getRemainingTimeInMillis(): number;
+}
+
+/** A Lambda context whose function times out `millis` after now, as Lambda's own counts down. */
+export function contextTimingOutIn(millis: number): LambdaContextLike {
+  const end = performance.now() + millis;
+  return { getRemainingTimeInMillis: () => Math.max(0, Math.round(end - performance.now())) };
+}
 
 /** The three triggers of one user pool, ready to be called. */
 export interface TriggerHandlers {
@@ -28,31 +39,51 @@ export function recordingSink(lines: string[]): LogSink {
   return { info: record, error: record, warn: record, log: record, debug: record };
 }
 
+/** A `Date` whose "now" is `clock()`: the handler's wall clock, moved by a test (timers and performance.now() stay real). */
+function movedDate(clock: () => number): DateConstructor {
+  return class extends Date {
+    public static now(): number {
+      return clock();
+    }
+
+    public constructor(...args: unknown[]) {
+      if (args.length === 0) {
+        super(clock());
+      } else {
+        super(...(args as [number]));
+      }
+    }
+  } as DateConstructor;
+}
+
 /**
  * Loads one bundled handler file as Lambda would: a fresh module with its own `process.env`, so
  * each load reads its configuration at "cold start". Runs outside Jest's module registry, so the
  * bundle is exactly the shipped file with nothing mocked.
  *
+ * With `clock`, the handler's `Date` reads that clock instead of the real one.
+ *
  * Under Jest, the handler's console also goes to the run's log capture (test/support/log-capture.ts),
  * whatever `sink` is given, and the secrets in its events and responses are recorded there: the
  * globalTeardown checks that no log line of any test file holds one.
  */
-export function loadBundledHandler(file: string, env: Record<string, string>, sink: LogSink = console): TriggerHandler {
+export function loadBundledHandler(file: string, env: Record<string, string>, sink: LogSink = console, clock?: () => number): TriggerHandler {
   const source = readFileSync(file, 'utf8');
   const wrapper = runInThisContext(
-    `(function (exports, require, module, __filename, __dirname, process, console) {${source}\n})`,
+    `(function (exports, require, module, __filename, __dirname, process, console, Date) {${source}\n})`,
     { filename: file },
   );
   const module = { exports: {} as { handler?: TriggerHandler } };
   const lambdaProcess = Object.create(process, { env: { value: { ...env }, enumerable: true } });
-  wrapper(module.exports, createRequire(file), module, file, path.dirname(file), lambdaProcess, capturingConsole(file, sink));
+  wrapper(module.exports, createRequire(file), module, file, path.dirname(file), lambdaProcess, capturingConsole(file, sink),
+    clock ? movedDate(clock) : Date);
   const handler = module.exports.handler;
   if (typeof handler !== 'function') {
     throw new Error(`${file} exports no handler`);
   }
-  return async (event: any) => {
+  return async (event: any, context?: LambdaContextLike) => {
     rememberEventSecrets(event);
-    const result = await handler(event);
+    const result = await handler(event, context);
     rememberResponseSecrets(result);
     return result;
   };
@@ -81,8 +112,10 @@ export async function deployedHandlers(pool: CustomAuthFunctions, local: LocalAw
     const assetHash = String(resource.Properties.Code.S3Key).replace(/\.zip$/, '');
     const assetDir = path.join(assembly.directory, assetManifest.files[assetHash].source.path);
     const variables: Record<string, unknown> = resource.Properties.Environment?.Variables ?? {};
+    // References CloudFormation resolves at deploy time become local values: the table, and the stack ID (the keys' salt).
+    const deployed: Record<string, string | undefined> = { BUDGET_TABLE: limitsTable, BUDGET_SALT: `arn:aws:cloudformation:us-east-1:123456789012:stack/${stack.stackName}/local` };
     const env = Object.fromEntries(Object.entries(variables).map(([name, value]) =>
-      [name, name === 'BUDGET_TABLE' && limitsTable ? limitsTable : String(value)]));
+      [name, typeof value !== 'string' && deployed[name] !== undefined ? deployed[name] : String(value)]));
     return loadBundledHandler(path.join(assetDir, 'index.js'), { ...env, ...local.environment }, sink);
   };
   return {

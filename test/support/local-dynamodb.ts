@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { callAws } from '../../lambda/aws-request';
+import { callAws, ENDPOINTS } from '../../lambda/aws-request';
+import { Deadline } from '../../lambda/deadline';
 // dynalite: a real DynamoDB implementation (on LevelDB, in memory), from npm. No types are published.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const dynalite: (options: Record<string, number>) => Server = require('dynalite');
@@ -46,12 +47,11 @@ export class LocalDynamoDb {
     process.env.AWS_ENDPOINT_URL_DYNAMODB = this.endpoint;
     return callAws({
       signingName: 'dynamodb',
-      endpointId: 'DYNAMODB',
-      host: (region) => `dynamodb.${region}.amazonaws.com`,
+      ...ENDPOINTS.dynamodb,
       path: '/',
       headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `DynamoDB_20120810.${operation}` },
       body: JSON.stringify(body),
-      deadlineMillis: 5000,
+      deadline: Deadline.after(5000),
       retry: false,
     });
   }
