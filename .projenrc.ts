@@ -99,7 +99,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 // jsii warns on every run that Node 20 is past end of life; the handlers themselves run on Node 22.
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION', '1');
 
-// The three Cognito triggers, bundled (minified, AWS SDK included) into assets/ at pre-compile,
+// The three Cognito triggers, bundled (minified; they use no AWS SDK, only aws4 and node:https) into assets/ at pre-compile,
 // so the npm package, and through it every jsii language, ships ready-to-deploy code.
 // esbuild flags beyond projen's BundlingOptions type; LambdaFunction passes them through to the bundler.
 const bundling: awscdk.LambdaFunctionOptions['bundlingOptions'] & Partial<javascript.AddBundleOptions> = {

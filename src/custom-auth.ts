@@ -115,7 +115,8 @@ export interface CustomAuthFlowOptions extends CustomAuthClientOptions {
   readonly passwordFirst?: boolean;
 
   /**
-   * Wrong answers tolerated per challenge; the sign-in fails at this many wrong answers.
+   * Answers a user may give per challenge: the sign-in fails at this many wrong answers (at 3, a user
+   * has 3 tries at each code).
    *
    * @default 3
    */

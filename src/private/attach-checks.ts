@@ -126,15 +126,22 @@ export function hardenedWriteAttributes(
 
 /**
  * The write attributes of a client that only signs users up: what a user signs up with, the codes'
- * destinations included, but no `*_verified` (only Cognito may mark an address verified).
+ * destinations included.
  */
 export function signUpWriteAttributes(customAttributes: CustomAttributeSchema[]): cognito.ClientAttributes {
-  return writableExcept(new Set(['email_verified', 'phone_number_verified']), customAttributes);
+  return writableExcept(new Set(), customAttributes);
 }
 
-/** Every standard attribute and mutable custom attribute of the pool, except `excluded`. */
+/**
+ * Only Cognito (after a verification code) or an administrator marks an address verified: no client
+ * of the construct lists `*_verified` as writable, whatever the channels.
+ */
+const VERIFIED_FLAGS = ['email_verified', 'phone_number_verified'];
+
+/** Every standard attribute (but the `*_verified` flags) and mutable custom attribute of the pool, except `excluded`. */
 function writableExcept(excluded: ReadonlySet<string>, customAttributes: CustomAttributeSchema[]): cognito.ClientAttributes {
-  const standard = Object.fromEntries(Object.entries(STANDARD_ATTRIBUTES).map(([key, name]) => [key, !excluded.has(name)]));
+  const standard = Object.fromEntries(Object.entries(STANDARD_ATTRIBUTES)
+    .map(([key, name]) => [key, !excluded.has(name) && !VERIFIED_FLAGS.includes(name)]));
   const custom = customAttributes.filter((attribute) => attribute.mutable && !excluded.has(`custom:${attribute.name}`));
   return new cognito.ClientAttributes().withStandardAttributes(standard).withCustomAttributes(...custom.map((attribute) => attribute.name));
 }

@@ -87,7 +87,7 @@ export interface IntegerBounds {
 /** Custom challenges per sign-in. Beyond 10 a sign-in outgrows any sensible session validity. */
 export const CHALLENGE_COUNT: IntegerBounds = { min: 1, max: 10, default: 1 };
 
-/** Wrong answers tolerated per challenge before the sign-in fails. */
+/** Answers per challenge: the sign-in fails at this many wrong answers. */
 export const MAX_ATTEMPTS: IntegerBounds = { min: 1, max: 10, default: 3 };
 
 /** Digits in a one-time code. Below 6 a guess succeeds too often (NIST SP 800-63B). */
