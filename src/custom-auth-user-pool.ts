@@ -152,6 +152,11 @@ export class CustomAuthUserPool extends Construct {
   public readonly limitsTable?: dynamodb.ITable;
   /** The custom authentication flow attached to the pool (`addClient()` adds clients with the same hardening). */
   public readonly customAuth: CustomAuth;
+  /**
+   * With `selfSignUpEnabled`, the client to send `SignUp` and `ConfirmSignUp` to: it may write what users
+   * sign up with (the app client may not write the codes' destinations) and signs nobody in.
+   */
+  public readonly signUpClient?: cognito.UserPoolClient;
 
   public constructor(scope: Construct, id: string, props: CustomAuthUserPoolProps) {
     super(scope, id);
@@ -194,6 +199,9 @@ export class CustomAuthUserPool extends Construct {
     this.createAuthChallengeFunction = this.customAuth.createAuthChallengeFunction;
     this.verifyAuthChallengeFunction = this.customAuth.verifyAuthChallengeFunction;
     this.limitsTable = this.customAuth.limitsTable;
+    if (props.selfSignUpEnabled === true) {
+      this.signUpClient = this.customAuth.addSignUpClient('SignUpClient');
+    }
 
     // cdk-nag findings that are facts of this design, acknowledged with their reasons (see the README).
     acknowledge(this.userPool.node.defaultChild as CfnResource, userPoolAcknowledgements(featurePlan === cognito.FeaturePlan.PLUS));

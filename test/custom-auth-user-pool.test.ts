@@ -141,7 +141,7 @@ describe('CustomAuthUserPool', () => {
       }))).toHaveLength(3);
     });
 
-    test('selfSignUpEnabled lets users sign themselves up', () => {
+    test('selfSignUpEnabled lets users sign themselves up, through a sign-up client that signs nobody in', () => {
       // GIVEN / WHEN
       const { template } = stackWith({ selfSignUpEnabled: true });
 
@@ -149,6 +149,14 @@ describe('CustomAuthUserPool', () => {
       template.hasResourceProperties('AWS::Cognito::UserPool', {
         AdminCreateUserConfig: { AllowAdminCreateUserOnly: false },
       });
+      template.resourceCountIs('AWS::Cognito::UserPoolClient', 2);
+      template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+        ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
+        PreventUserExistenceErrors: 'ENABLED',
+        WriteAttributes: Match.arrayWith(['email']),
+      });
+      // Without self sign-up, the app client is the only client.
+      stackWith({}).template.resourceCountIs('AWS::Cognito::UserPoolClient', 1);
     });
 
     test('signInAliases with username and email keeps email as an alias and still requires it', () => {
