@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { AwsCallError } from '../../lambda/aws-request';
 import { BudgetConfig, takeFromBudget } from '../../lambda/budget';
-import { LocalDynamoDb } from '../support/local-dynamodb';
+import { LocalDynamoDb } from '../../src/local/dynamodb';
 
 /**
  * The cross-session budget against a real DynamoDB implementation (dynalite, in-process): the signed
