@@ -54,7 +54,9 @@ export async function main(argv: string[]): Promise<number> {
   }
   // Lines printed while starting (users created) follow the JSON line, which must come first.
   const early: string[] = [];
-  let print = (line: string) => early.push(line);
+  let print = (line: string): void => {
+    early.push(line);
+  };
   const server = await LocalCognitoServer.start({
     app: path.resolve(values.app!),
     port,
@@ -71,7 +73,7 @@ export async function main(argv: string[]): Promise<number> {
     console.log(`  issuer ${server.endpoint}/${pool.userPoolId}, JWKS ${server.endpoint}/${pool.userPoolId}/.well-known/jwks.json`);
   }
   early.forEach((line) => console.log(line));
-  print = (line) => console.log(line);
+  print = (line: string) => console.log(line);
   console.log(`Messages: GET ${server.endpoint}/_local/messages. Ctrl-C stops.`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

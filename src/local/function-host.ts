@@ -81,7 +81,7 @@ export class FunctionHost {
       const onMessage = (message: { id: number; ok: boolean; result?: unknown; errorType?: string; errorMessage?: string }) => {
         if (message.id === id) {
           sandbox.busy = false;
-          finish(() => message.ok ? resolve(message.result) : reject(new InvocationError('error', `${message.errorType}: ${message.errorMessage}`)));
+          finish(() => message.ok ? resolve(message.result) : reject(new InvocationError('error', String(message.errorMessage))));
         }
       };
       const onExit = () => {

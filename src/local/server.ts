@@ -38,7 +38,7 @@ export interface RunningPool {
 }
 
 /** The Cognito user pools API actions served locally. */
-const ACTIONS = ['InitiateAuth', 'RespondToAuthChallenge', 'GetUser', 'GlobalSignOut', 'RevokeToken', 'SignUp', 'ConfirmSignUp',
+const ACTIONS = ['InitiateAuth', 'RespondToAuthChallenge', 'GetTokensFromRefreshToken', 'GetUser', 'GlobalSignOut', 'RevokeToken', 'SignUp', 'ConfirmSignUp',
   'AdminCreateUser', 'AdminSetUserPassword', 'AdminGetUser', 'AdminDeleteUser', 'AdminUpdateUserAttributes', 'ListUsers'] as const;
 type Action = typeof ACTIONS[number];
 

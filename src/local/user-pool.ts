@@ -333,6 +333,15 @@ export class LocalUserPool {
   // ------------------------------------------------------------------------------------------
   // Tokens
 
+  /** What Amplify JS v6 refreshes with: REFRESH_TOKEN_AUTH by another name (refresh token rotation is off). */
+  public async GetTokensFromRefreshToken(request: Json): Promise<Json> {
+    const client = this.client(request.ClientId);
+    if (!client.explicitAuthFlows.includes('ALLOW_REFRESH_TOKEN_AUTH')) {
+      throw new CognitoError('InvalidParameterException', 'REFRESH_TOKEN_AUTH flow not enabled for this client');
+    }
+    return { AuthenticationResult: (await this.refresh(client, request.RefreshToken)).AuthenticationResult };
+  }
+
   public async GetUser(request: Json): Promise<Json> {
     const user = await this.userOfAccessToken(request.AccessToken);
     return { Username: user.username, UserAttributes: attributeList(user.attributes) };
