@@ -80,6 +80,8 @@ export class LocalCognitoServer {
   public readonly pools: RunningPool[] = [];
   /** Moves the endpoint's clock (sessions, tokens) ahead: `POST /_local/clock {"advanceSeconds": n}`. */
   private clockOffsetMillis = 0;
+  /** The API actions received, oldest first: `GET /_local/requests`. */
+  private readonly requests: Array<{ action: string; status: number; at: string }> = [];
   private readonly userPools: LocalUserPool[] = [];
   private readonly signers = new Map<string, TokenSigner>();
   private readonly hosts: FunctionHost[] = [];
@@ -234,6 +236,10 @@ export class LocalCognitoServer {
       json(200, this.messages);
       return;
     }
+    if (req.method === 'GET' && url.pathname === '/_local/requests') {
+      json(200, this.requests);
+      return;
+    }
     const wellKnown = /^\/([\w-]+_\w+)\/\.well-known\/(jwks\.json|openid-configuration)$/.exec(url.pathname);
     const signer = wellKnown && this.signers.get(wellKnown[1]);
     if (req.method === 'GET' && signer) {
@@ -263,13 +269,16 @@ export class LocalCognitoServer {
         throw new CognitoError('UnsupportedOperationException', `${action} is not supported locally by cdk-cognito-custom-auth local (supported: ${ACTIONS.join(', ')})`);
       }
       const pool = this.poolFor(request);
-      json(200, await pool[action as Action](request), 'application/x-amz-json-1.1');
+      const result = await pool[action as Action](request);
+      this.requests.push({ action, status: 200, at: new Date().toISOString() });
+      json(200, result, 'application/x-amz-json-1.1');
     } catch (error) {
       const known = error instanceof CognitoError;
       const code = known ? error.code : 'InternalErrorException';
       if (!known) {
         console.error(`${action} failed: ${(error as Error)?.stack ?? error}`);
       }
+      this.requests.push({ action, status: known ? 400 : 500, at: new Date().toISOString() });
       res.setHeader('x-amzn-errortype', code);
       json(known ? 400 : 500, { __type: code, message: known ? error.message : 'Internal error' }, 'application/x-amz-json-1.1');
     }

@@ -47,7 +47,35 @@ export function modPow(base: bigint, exponent: bigint, modulus: bigint): bigint 
 }
 
 /** k = H(PAD(N) | PAD(g)). */
-const k = toBigInt(sha256(hexBytes(N), hexBytes(g)));
+export const k = toBigInt(sha256(hexBytes(N), hexBytes(g)));
+
+/** u = H(PAD(A) | PAD(B)). */
+export function scramblingParameter(A: bigint, B: bigint): bigint {
+  return toBigInt(sha256(hexBytes(A), hexBytes(B)));
+}
+
+/** x = H(PAD(salt) | H(poolName | userId | ":" | password)), the salt as SALT's hex. */
+export function privateKey(userPoolId: string, userId: string, password: string, saltHex: string): bigint {
+  const inner = sha256(`${poolNameOf(userPoolId)}${userId}:${password}`).toString('hex');
+  return toBigInt(sha256(hexBytes(BigInt(`0x${saltHex}`)), Buffer.from(inner, 'hex')));
+}
+
+/**
+ * PASSWORD_CLAIM_SIGNATURE from the shared secret S: the key is HKDF-SHA256 with salt PAD(u) and info
+ * "Caldera Derived Key" (16 bytes); the signature is HMAC(key, poolName | userId | SECRET_BLOCK bytes | TIMESTAMP).
+ */
+export function passwordClaimSignature(userPoolId: string, userId: string, u: bigint, S: bigint, secretBlock: string, timestamp: string): Buffer {
+  const prk = createHmac('sha256', hexBytes(u)).update(hexBytes(S)).digest();
+  const key = createHmac('sha256', prk).update(Buffer.concat([Buffer.from('Caldera Derived Key', 'utf8'), Buffer.from([1])])).digest().subarray(0, 16);
+  return createHmac('sha256', key)
+    .update(Buffer.concat([
+      Buffer.from(poolNameOf(userPoolId), 'utf8'),
+      Buffer.from(userId, 'utf8'),
+      Buffer.from(secretBlock, 'base64'),
+      Buffer.from(timestamp, 'utf8'),
+    ]))
+    .digest();
+}
 
 /** What the pool keeps instead of a password: the salt (hex, as sent in SALT) and v = g^x mod N. */
 export interface SrpVerifier {
@@ -63,9 +91,7 @@ export function poolNameOf(userPoolId: string): string {
 /** x = H(PAD(salt) | H(poolName | userId | ":" | password)), v = g^x mod N. */
 export function createVerifier(userPoolId: string, userId: string, password: string, salt: Buffer = randomBytes(16)): SrpVerifier {
   const saltHex = padHex(toBigInt(salt));
-  const inner = sha256(`${poolNameOf(userPoolId)}${userId}:${password}`).toString('hex');
-  const x = toBigInt(sha256(Buffer.from(saltHex, 'hex'), Buffer.from(inner, 'hex')));
-  return { salt: saltHex, verifier: modPow(g, x, N) };
+  return { salt: saltHex, verifier: modPow(g, privateKey(userPoolId, userId, password, saltHex), N) };
 }
 
 /** A client's password claim, as sent in RespondToAuthChallenge PASSWORD_VERIFIER. */
@@ -123,21 +149,12 @@ export class SrpServerSession {
     if (A % N === 0n) {
       return false;
     }
-    const u = toBigInt(sha256(hexBytes(A), hexBytes(this.B)));
+    const u = scramblingParameter(A, this.B);
     if (u === 0n) {
       return false;
     }
     const S = modPow(A * modPow(this.verifier.verifier, u, N), this.b, N);
-    const prk = createHmac('sha256', hexBytes(u)).update(hexBytes(S)).digest();
-    const key = createHmac('sha256', prk).update(Buffer.concat([Buffer.from('Caldera Derived Key', 'utf8'), Buffer.from([1])])).digest().subarray(0, 16);
-    const expected = createHmac('sha256', key)
-      .update(Buffer.concat([
-        Buffer.from(poolNameOf(userPoolId), 'utf8'),
-        Buffer.from(userId, 'utf8'),
-        Buffer.from(claim.secretBlock, 'base64'),
-        Buffer.from(claim.timestamp, 'utf8'),
-      ]))
-      .digest();
+    const expected = passwordClaimSignature(userPoolId, userId, u, S, claim.secretBlock, claim.timestamp);
     const given = Buffer.from(claim.signature, 'base64');
     return given.length === expected.length && timingSafeEqual(given, expected);
   }

@@ -7,6 +7,7 @@ import { AuthenticationDetails, CognitoUser, CognitoUserPool } from 'amazon-cogn
 import { fetchAuthSession, signIn, signOut } from 'aws-amplify/auth';
 import { Stack } from 'aws-cdk-lib';
 import { JwtVerifier } from 'aws-jwt-verify';
+import type { Jwks } from 'aws-jwt-verify/jwk';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { buildExampleApp } from '../../examples/app';
 import { configureAuth, signInWithCodes as amplifySignInWithCodes, signInWithPasswordThenCodes } from '../../examples/clients/amplify-custom-auth';
@@ -183,7 +184,7 @@ describe('AWS SDK v3', () => {
 
     // THEN: aws-jwt-verify fetches JWKS over HTTPS only; a back end hands it the local JWKS
     const verifier = JwtVerifier.create({ issuer: issuerOf('Passwordless'), audience: pool.userPoolClientId, jwksUri: `${issuerOf('Passwordless')}/.well-known/jwks.json` });
-    verifier.cacheJwks(await (await fetch(`${issuerOf('Passwordless')}/.well-known/jwks.json`)).json());
+    verifier.cacheJwks(await (await fetch(`${issuerOf('Passwordless')}/.well-known/jwks.json`)).json() as Jwks);
     await expect(verifier.verify(tokens.IdToken!)).resolves.toMatchObject({ token_use: 'id', email: 'bob@example.com' });
     await expect(verifier.verify(tokens.AccessToken!)).rejects.toThrow(/audience/i); // an access token has client_id, not aud
     const user = await cognito.send(new GetUserCommand({ AccessToken: tokens.AccessToken }));

@@ -1,5 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { TriggerHandlers } from './bundled-handlers';
+import { formatTimestamp, g, k, modPow, N, passwordClaimSignature, privateKey, scramblingParameter } from '../../src/local/srp';
+import { TokenSigner } from '../../src/local/tokens';
+import { CognitoError as LocalCognitoError, LocalUserPool } from '../../src/local/user-pool';
 
 /** A user the simulated pool knows. */
 export interface SimulatedUser {
@@ -16,157 +19,115 @@ export interface AuthResult {
   readonly AuthenticationResult?: { readonly AccessToken: string; readonly IdToken: string; readonly RefreshToken: string };
 }
 
-/** An error as Cognito's API returns it. */
+/** An error as Cognito's API returns it; the message starts with the code. */
 export class CognitoError extends Error {
   public constructor(public readonly code: string, message: string) {
     super(`${code}: ${message}`);
   }
 }
 
-interface SessionEntry {
-  readonly challengeName: string;
-  readonly challengeResult: boolean;
-  readonly challengeMetadata?: string;
-}
-
-interface ServerSession {
-  readonly username: string;
-  readonly user: SimulatedUser | undefined;
-  readonly history: SessionEntry[];
-  readonly challengeName: string;
-  readonly privateChallengeParameters?: Record<string, string>;
-  readonly challengeMetadata?: string;
-}
-
 /** Called after each trigger invocation, for a printout of the loop. */
 export type TriggerObserver = (trigger: 'define' | 'create' | 'verify', request: any, response: any) => void;
 
+const USER_POOL_ID = 'us-east-1_SIMULATED';
+const CLIENT_ID = 'simulatedclient';
+
 /**
- * Cognito's custom authentication loop as documented (user-pool-lambda-challenge.html), for an app
- * client with PreventUserExistenceErrors ENABLED and only ALLOW_CUSTOM_AUTH: it calls the triggers
- * with the events Cognito sends and applies their answers. The password step compares the password
- * instead of doing SRP math: what the triggers see (SRP_A, then PASSWORD_VERIFIER true/false) is the same.
+ * The local endpoint's user pool (src/local/user-pool.ts: Cognito's loop, sessions, SRP, tokens) for
+ * in-process tests: the triggers are handlers loaded in this process (so the run's log capture sees
+ * them), for an app client with PreventUserExistenceErrors ENABLED and only ALLOW_CUSTOM_AUTH. Clients
+ * answer PASSWORD_VERIFIER with a `PASSWORD`: this class plays the client side of SRP with it.
  */
 export class CognitoSimulator {
-  private readonly sessions = new Map<string, ServerSession>();
-  private readonly users: Map<string, SimulatedUser>;
+  private readonly pool: Promise<LocalUserPool>;
+  /** The client's SRP secret `a` of each sign-in started with SRP_A, by session. */
+  private readonly srpClients = new Map<string, { a: bigint; A: bigint; parameters: Record<string, string> }>();
+  private pendingSrp?: { a: bigint; A: bigint };
 
-  public constructor(
-    private readonly triggers: TriggerHandlers,
-    users: SimulatedUser[],
-    private readonly observe: TriggerObserver = () => undefined,
-  ) {
-    this.users = new Map(users.map((user) => [user.username.toLowerCase(), user]));
+  public constructor(triggers: TriggerHandlers, users: SimulatedUser[], observe: TriggerObserver = () => undefined) {
+    this.pool = TokenSigner.create(`https://cognito-idp.us-east-1.amazonaws.com/${USER_POOL_ID}`).then((signer) => {
+      const pool = new LocalUserPool({
+        userPoolId: USER_POOL_ID,
+        region: 'us-east-1',
+        clients: [{
+          clientId: CLIENT_ID,
+          explicitAuthFlows: ['ALLOW_CUSTOM_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+          preventUserExistenceErrors: true,
+          authSessionValidityMinutes: 3,
+          idTokenValiditySeconds: 3600,
+          accessTokenValiditySeconds: 3600,
+          refreshTokenValiditySeconds: 86400,
+        }],
+        usernameAttributes: [],
+        autoVerifiedAttributes: [],
+        allowAdminCreateUserOnly: true,
+        passwordPolicy: {},
+        verificationEmail: { subject: '', message: '' },
+        signer,
+        sendMessage: () => undefined,
+        invokeTrigger: async (trigger, event) => {
+          const result = await triggers[trigger](event);
+          observe(trigger, event.request, result?.response);
+          return result;
+        },
+      });
+      for (const user of users) {
+        pool.addUser(user.username, user.attributes, user.password);
+      }
+      return pool;
+    });
   }
 
-  /** InitiateAuth with AuthFlow=CUSTOM_AUTH. Pass `CHALLENGE_NAME: 'SRP_A'` to start with the password. */
+  /** InitiateAuth with AuthFlow=CUSTOM_AUTH. Pass `CHALLENGE_NAME: 'SRP_A'` and any `SRP_A` to start with the password. */
   public async initiateAuth(authFlow: string, authParameters: Record<string, string>): Promise<AuthResult> {
-    if (authFlow !== 'CUSTOM_AUTH') {
-      throw new CognitoError('InvalidParameterException', `${authFlow} flow is not enabled for this client`);
+    const parameters = { ...authParameters };
+    if (parameters.CHALLENGE_NAME === 'SRP_A' && parameters.SRP_A) {
+      const a = BigInt(`0x${randomBytes(32).toString('hex')}`);
+      this.pendingSrp = { a, A: modPow(g, a, N) };
+      parameters.SRP_A = this.pendingSrp.A.toString(16);
     }
-    const username = authParameters.USERNAME;
-    const user = this.findUser(username);
-    const history: SessionEntry[] = authParameters.CHALLENGE_NAME === 'SRP_A' && authParameters.SRP_A
-      ? [{ challengeName: 'SRP_A', challengeResult: true }]
-      : [];
-    return this.nextStep(username, user, history);
+    const result = await this.call((pool) => pool.InitiateAuth({ ClientId: CLIENT_ID, AuthFlow: authFlow, AuthParameters: parameters }));
+    this.rememberSrp(result);
+    return result;
   }
 
   /** RespondToAuthChallenge: `PASSWORD_VERIFIER` with `PASSWORD`, or `CUSTOM_CHALLENGE` with `ANSWER`. */
-  public async respondToAuthChallenge(
-    challengeName: string,
-    session: string,
-    responses: Record<string, string>,
-    clientMetadata?: Record<string, string>,
-  ): Promise<AuthResult> {
-    const state = this.sessions.get(session);
-    this.sessions.delete(session); // single use
-    if (!state || state.challengeName !== challengeName || responses.USERNAME?.toLowerCase() !== state.username.toLowerCase()) {
-      throw new CognitoError('NotAuthorizedException', 'Invalid session for the user.');
+  public async respondToAuthChallenge(challengeName: string, session: string, responses: Record<string, string>,
+    clientMetadata?: Record<string, string>): Promise<AuthResult> {
+    let challengeResponses = responses;
+    const srp = this.srpClients.get(session);
+    if (challengeName === 'PASSWORD_VERIFIER' && srp && responses.PASSWORD !== undefined) {
+      const { SALT, SRP_B, SECRET_BLOCK, USER_ID_FOR_SRP } = srp.parameters;
+      const B = BigInt(`0x${SRP_B}`);
+      const x = privateKey(USER_POOL_ID, USER_ID_FOR_SRP, responses.PASSWORD, SALT);
+      const u = scramblingParameter(srp.A, B);
+      const S = modPow((B - k * modPow(g, x, N) % N + N) % N, srp.a + u * x, N);
+      const timestamp = formatTimestamp(new Date());
+      challengeResponses = {
+        USERNAME: responses.USERNAME,
+        PASSWORD_CLAIM_SECRET_BLOCK: SECRET_BLOCK,
+        PASSWORD_CLAIM_SIGNATURE: passwordClaimSignature(USER_POOL_ID, USER_ID_FOR_SRP, u, S, SECRET_BLOCK, timestamp).toString('base64'),
+        TIMESTAMP: timestamp,
+      };
     }
-    if (challengeName === 'PASSWORD_VERIFIER') {
-      const correct = state.user !== undefined && responses.PASSWORD === state.user.password;
-      return this.nextStep(state.username, state.user, [...state.history, { challengeName, challengeResult: correct }], clientMetadata);
-    }
-    const request = {
-      userAttributes: state.user?.attributes ?? {},
-      privateChallengeParameters: state.privateChallengeParameters,
-      challengeAnswer: responses.ANSWER,
-      userNotFound: state.user === undefined,
-      clientMetadata,
-    };
-    const verified = await this.invoke('verify', 'VerifyAuthChallengeResponse_Authentication', state, request, { answerCorrect: false });
-    const entry = { challengeName, challengeResult: verified.answerCorrect === true, challengeMetadata: state.challengeMetadata };
-    return this.nextStep(state.username, state.user, [...state.history, entry], clientMetadata);
+    this.srpClients.delete(session);
+    return this.call((pool) => pool.RespondToAuthChallenge({
+      ClientId: CLIENT_ID, ChallengeName: challengeName, Session: session, ChallengeResponses: challengeResponses, ClientMetadata: clientMetadata,
+    }));
   }
 
-  private findUser(username: string): SimulatedUser | undefined {
-    return this.users.get(username.toLowerCase())
-      ?? [...this.users.values()].find((user) => user.attributes.email?.toLowerCase() === username.toLowerCase());
+  private rememberSrp(result: AuthResult): void {
+    if (result.ChallengeName === 'PASSWORD_VERIFIER' && this.pendingSrp && result.Session) {
+      this.srpClients.set(result.Session, { ...this.pendingSrp, parameters: result.ChallengeParameters ?? {} });
+    }
+    this.pendingSrp = undefined;
   }
 
-  private async nextStep(
-    username: string,
-    user: SimulatedUser | undefined,
-    history: SessionEntry[],
-    clientMetadata?: Record<string, string>,
-  ): Promise<AuthResult> {
-    const base = { username, user, history, challengeName: '' };
-    const common = { userAttributes: user?.attributes ?? {}, session: history, userNotFound: user === undefined };
-    const decision = await this.invoke('define', 'DefineAuthChallenge_Authentication', base,
-      { ...common, clientMetadata }, { issueTokens: false, failAuthentication: false });
-    if (decision.issueTokens === true && decision.failAuthentication !== true) {
-      return { AuthenticationResult: { AccessToken: `access-${randomUUID()}`, IdToken: `id-${randomUUID()}`, RefreshToken: `refresh-${randomUUID()}` } };
-    }
-    if (decision.failAuthentication === true || decision.issueTokens === true) {
-      throw new CognitoError('NotAuthorizedException', 'Incorrect username or password.');
-    }
-    if (decision.challengeName === 'PASSWORD_VERIFIER') {
-      return this.openSession({ ...base, challengeName: 'PASSWORD_VERIFIER' }, { USERNAME: username, SALT: 'simulated', SRP_B: 'simulated', SECRET_BLOCK: 'simulated' });
-    }
-    if (decision.challengeName !== 'CUSTOM_CHALLENGE') {
-      throw new CognitoError('InvalidLambdaResponseException', 'Invalid challenge name from DefineAuthChallenge.');
-    }
-    const created = await this.invoke('create', 'CreateAuthChallenge_Authentication', base,
-      { ...common, challengeName: 'CUSTOM_CHALLENGE', clientMetadata },
-      { publicChallengeParameters: {}, privateChallengeParameters: {}, challengeMetadata: '' });
-    return this.openSession(
-      { ...base, challengeName: 'CUSTOM_CHALLENGE', privateChallengeParameters: created.privateChallengeParameters, challengeMetadata: created.challengeMetadata },
-      { ...created.publicChallengeParameters, USERNAME: username },
-    );
-  }
-
-  private openSession(state: ServerSession, challengeParameters: Record<string, string>): AuthResult {
-    const session = randomUUID();
-    this.sessions.set(session, state);
-    return { ChallengeName: state.challengeName, ChallengeParameters: challengeParameters, Session: session };
-  }
-
-  private async invoke(
-    trigger: 'define' | 'create' | 'verify',
-    triggerSource: string,
-    state: Pick<ServerSession, 'username'>,
-    request: Record<string, unknown>,
-    response: Record<string, unknown>,
-  ): Promise<any> {
-    const event = {
-      version: '1',
-      region: 'us-east-1',
-      userPoolId: 'us-east-1_SIMULATED',
-      userName: state.username,
-      callerContext: { awsSdkVersion: 'aws-sdk-js-3', clientId: 'simulatedclient' },
-      triggerSource,
-      request: structuredClone(request),
-      response,
-    };
-    let result;
+  private async call(action: (pool: LocalUserPool) => Promise<Record<string, any>>): Promise<AuthResult> {
     try {
-      result = await this.triggers[trigger](event);
+      return await action(await this.pool) as AuthResult;
     } catch (error) {
-      const name = { define: 'DefineAuthChallenge', create: 'CreateAuthChallenge', verify: 'VerifyAuthChallengeResponse' }[trigger];
-      throw new CognitoError('UserLambdaValidationException', `${name} failed with error ${(error as Error).message}.`);
+      throw error instanceof LocalCognitoError ? new CognitoError(error.code, error.message) : error;
     }
-    this.observe(trigger, event.request, result.response);
-    return result.response;
   }
 }

@@ -35,6 +35,8 @@ export interface RunningCommand {
   readonly child: ChildProcess;
   pool(stack: string): LocalPool;
   messages(): Promise<LocalMessage[]>;
+  /** The API actions received, oldest first (`GET /_local/requests`). */
+  actions(): Promise<string[]>;
   /** The code in the newest message to `to` (the only run of 6 to 10 digits in the default templates). */
   lastCodeSentTo(to: string): Promise<string>;
   /** Moves the endpoint's clock ahead (sessions, tokens). */
@@ -80,6 +82,7 @@ export async function startLocalCommand(app: string, users: unknown[] = [], extr
       return found;
     },
     messages,
+    actions: async () => ((await (await fetch(`${ready.endpoint}/_local/requests`)).json()) as Array<{ action: string }>).map(({ action }) => action),
     lastCodeSentTo: async (to) => {
       const message = (await messages()).reverse().find((candidate) => candidate.to === to);
       const code = message?.body.match(/\d{6,10}/)?.[0];
