@@ -48,7 +48,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // eslint type-checks every linted file through tsconfig.dev.json, which includes lambda/ and examples/.
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'lambda', 'examples', 'bench', 'build-tools', 'projenrc'],
+    // src/local/ is bundled with its libraries (devDependencies) into assets/local/, as lambda/ is into assets/lambda/.
+    devdirs: ['test', 'lambda', 'examples', 'bench', 'build-tools', 'projenrc', 'src/local'],
     tsconfigPath: './tsconfig.dev.json',
     projectService: false,
   },

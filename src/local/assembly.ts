@@ -132,7 +132,9 @@ function functionRef(value: any): string | undefined {
 }
 
 /** The staged files of the stack's asset manifest, by asset hash. */
-function assetManifestFiles(directory: string, stackId: string, manifest: Manifest): Record<string, { source: { path: string; packaging?: string } }> {
+type AssetFiles = Record<string, { source: { path: string; packaging?: string } }>;
+
+function assetManifestFiles(directory: string, stackId: string, manifest: Manifest): AssetFiles {
   const assetArtifact = Object.values(manifest.artifacts ?? {}).find((artifact) =>
     artifact.type === 'cdk:asset-manifest' && artifact.properties?.file === `${stackId}.assets.json`);
   const file = path.join(directory, assetArtifact?.properties?.file ?? `${stackId}.assets.json`);
@@ -140,7 +142,7 @@ function assetManifestFiles(directory: string, stackId: string, manifest: Manife
 }
 
 function functionOf(logicalId: string, resource: TemplateResource, stack: string, directory: string,
-  assetFiles: Record<string, { source: { path: string; packaging?: string } }>): FunctionSpec {
+  assetFiles: AssetFiles): FunctionSpec {
   const properties = resource.Properties ?? {};
   // The default synthesizer names the S3 object <hash>.zip; the asset manifest says where <hash> is staged.
   const hash = String(properties.Code?.S3Key ?? '').replace(/\.zip$/, '');

@@ -23,6 +23,22 @@ export interface ReceivedMessage {
  * message, tells its listeners, and can be told to fail or to answer slowly.
  */
 export class LocalAwsEndpoints {
+  public endpoint = '';
+  /** A real DynamoDB (dynalite) for the cross-session limits table. */
+  public dynamodb!: LocalDynamoDb;
+
+  public readonly received: ReceivedMessage[] = [];
+  /** Every request that reached an API, failed or not, by channel: to count retries. */
+  public readonly requests: Array<ReceivedMessage['channel']> = [];
+  /** HTTP status to answer with instead of success, e.g. 400 for MessageRejected. */
+  public failWithStatus: number | undefined;
+  /** Makes the custom sender function fail (X-Amz-Function-Error), as a thrown error in it would. */
+  public customSenderFails = false;
+  /** Milliseconds to wait before answering. */
+  public delayMillis = 0;
+  private readonly server: Server = createServer((req, res) => void this.handle(req, res));
+  private readonly listeners: Array<(message: ReceivedMessage) => void> = [];
+
   /** Starts the server and DynamoDB on free loopback ports. */
   public async listen(): Promise<void> {
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
@@ -30,10 +46,6 @@ export class LocalAwsEndpoints {
     this.endpoint = `http://127.0.0.1:${port}`;
     this.dynamodb = await LocalDynamoDb.start();
   }
-
-  public endpoint = '';
-  /** A real DynamoDB (dynalite) for the cross-session limits table. */
-  public dynamodb!: LocalDynamoDb;
 
   /** What a handler's environment needs for its SDK calls to reach this server (as Lambda would provide). */
   public get environment(): Record<string, string> {
@@ -49,17 +61,6 @@ export class LocalAwsEndpoints {
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };
   }
-  public readonly received: ReceivedMessage[] = [];
-  /** Every request that reached an API, failed or not, by channel: to count retries. */
-  public readonly requests: Array<ReceivedMessage['channel']> = [];
-  /** HTTP status to answer with instead of success, e.g. 400 for MessageRejected. */
-  public failWithStatus: number | undefined;
-  /** Makes the custom sender function fail (X-Amz-Function-Error), as a thrown error in it would. */
-  public customSenderFails = false;
-  /** Milliseconds to wait before answering. */
-  public delayMillis = 0;
-  private readonly server: Server = createServer((req, res) => void this.handle(req, res));
-  private readonly listeners: Array<(message: ReceivedMessage) => void> = [];
 
   /** Calls `listener` with each message received from now on. */
   public onMessage(listener: (message: ReceivedMessage) => void): void {

@@ -5,6 +5,13 @@ import { callAws } from '../../lambda/aws-request';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const dynalite: (options: Record<string, number>) => Server = require('dynalite');
 
+/** The key schema (and indexes) of a table, as a template writes them. */
+export interface TableSchema {
+  readonly AttributeDefinitions: unknown[];
+  readonly KeySchema: unknown[];
+  readonly GlobalSecondaryIndexes?: unknown[];
+}
+
 /** A local DynamoDB (dynalite, in memory) for the cross-session limits: the handlers' signed calls reach it through AWS_ENDPOINT_URL_DYNAMODB. */
 export class LocalDynamoDb {
   public static async start(): Promise<LocalDynamoDb> {
@@ -26,7 +33,7 @@ export class LocalDynamoDb {
   }
 
   /** Creates an empty on-demand table with a template's key schema (and indexes) and returns its name once ACTIVE. */
-  public async createTable(name: string, schema: { AttributeDefinitions: unknown[]; KeySchema: unknown[]; GlobalSecondaryIndexes?: unknown[] }): Promise<string> {
+  public async createTable(name: string, schema: TableSchema): Promise<string> {
     const { AttributeDefinitions, KeySchema, GlobalSecondaryIndexes } = schema;
     await this.call('CreateTable', { TableName: name, AttributeDefinitions, KeySchema, GlobalSecondaryIndexes, BillingMode: 'PAY_PER_REQUEST' });
     // dynalite answers ResourceNotFound for a moment after CreateTable: wait until the table is ACTIVE.

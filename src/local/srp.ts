@@ -37,8 +37,8 @@ function hexBytes(value: bigint): Buffer {
 export function modPow(base: bigint, exponent: bigint, modulus: bigint): bigint {
   let result = 1n;
   let b = base % modulus;
-  for (let e = exponent; e > 0n; e >>= 1n) {
-    if (e & 1n) {
+  for (let e = exponent; e > 0n; e /= 2n) {
+    if (e % 2n === 1n) {
       result = (result * b) % modulus;
     }
     b = (b * b) % modulus;

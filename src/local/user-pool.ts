@@ -64,8 +64,13 @@ export interface LocalUserPoolOptions {
   readonly usernameAttributes: readonly string[];
   readonly autoVerifiedAttributes: readonly string[];
   readonly allowAdminCreateUserOnly: boolean;
-  readonly passwordPolicy: { readonly MinimumLength?: number; readonly RequireLowercase?: boolean; readonly RequireUppercase?: boolean;
-    readonly RequireNumbers?: boolean; readonly RequireSymbols?: boolean };
+  readonly passwordPolicy: {
+    readonly MinimumLength?: number;
+    readonly RequireLowercase?: boolean;
+    readonly RequireUppercase?: boolean;
+    readonly RequireNumbers?: boolean;
+    readonly RequireSymbols?: boolean;
+  };
   readonly verificationEmail: { readonly subject: string; readonly message: string };
   readonly invokeTrigger: TriggerInvoker;
   readonly signer: TokenSigner;
@@ -177,7 +182,9 @@ export class LocalUserPool {
     const responses: Record<string, string> = request.ChallengeResponses ?? {};
     const session = this.sessions.get(String(request.Session));
     this.sessions.delete(String(request.Session)); // single use
-    if (!session || session.clientId !== client.clientId || session.challengeName !== request.ChallengeName || !this.namesSessionUser(session, responses.USERNAME)) {
+    const matches = session && session.clientId === client.clientId && session.challengeName === request.ChallengeName
+      && this.namesSessionUser(session, responses.USERNAME);
+    if (!session || !matches) {
       throw new CognitoError('NotAuthorizedException', 'Invalid session for the user.');
     }
     if (session.expiresAt <= this.now()) {
@@ -212,7 +219,12 @@ export class LocalUserPool {
 
   private async nextStep(client: ClientSettings, signInName: string, user: LocalUser | undefined, history: HistoryEntry[],
     clientMetadata: Record<string, string> | undefined, srpA?: string): Promise<Json> {
-    const common = { userAttributes: this.triggerAttributes(user), session: history, clientMetadata: clientMetadata ?? {}, userNotFound: user === undefined };
+    const common = {
+      userAttributes: this.triggerAttributes(user),
+      session: history,
+      clientMetadata: clientMetadata ?? {},
+      userNotFound: user === undefined,
+    };
     const decision = await this.invoke('define', 'DefineAuthChallenge_Authentication', client, signInName, user, common,
       { challengeName: null, issueTokens: null, failAuthentication: null });
     if (decision.issueTokens === true && decision.failAuthentication !== true && user !== undefined) {
@@ -231,21 +243,32 @@ export class LocalUserPool {
       { ...common, challengeName: 'CUSTOM_CHALLENGE' },
       { publicChallengeParameters: null, privateChallengeParameters: null, challengeMetadata: null });
     return this.openSession({
-      clientId: client.clientId, signInName, user, history, challengeName: 'CUSTOM_CHALLENGE',
+      clientId: client.clientId,
+      signInName,
+      user,
+      history,
+      challengeName: 'CUSTOM_CHALLENGE',
       expiresAt: this.sessionExpiry(client),
       privateChallengeParameters: created.privateChallengeParameters ?? {},
       challengeMetadata: created.challengeMetadata ?? undefined,
     }, { ...(created.publicChallengeParameters ?? {}), USERNAME: user?.username ?? signInName });
   }
 
-  private passwordVerifierChallenge(client: ClientSettings, signInName: string, user: LocalUser | undefined, history: HistoryEntry[], srpA: string): Json {
+  private passwordVerifierChallenge(client: ClientSettings, signInName: string, user: LocalUser | undefined,
+    history: HistoryEntry[], srpA: string): Json {
     const userIdForSrp = user?.username ?? signInName;
-    const server = new SrpServerSession(user?.srp ?? this.fakeVerifier(signInName));
+    const verifier = user?.srp ?? this.fakeVerifier(signInName);
+    const server = new SrpServerSession(verifier);
     return this.openSession({
-      clientId: client.clientId, signInName, user, history, challengeName: 'PASSWORD_VERIFIER',
-      expiresAt: this.sessionExpiry(client), srp: { server, clientPublic: srpA, userIdForSrp },
+      clientId: client.clientId,
+      signInName,
+      user,
+      history,
+      challengeName: 'PASSWORD_VERIFIER',
+      expiresAt: this.sessionExpiry(client),
+      srp: { server, clientPublic: srpA, userIdForSrp },
     }, {
-      SALT: (user?.srp ?? this.fakeVerifier(signInName)).salt,
+      SALT: verifier.salt,
       SRP_B: server.serverPublic,
       SECRET_BLOCK: server.secretBlock,
       USERNAME: userIdForSrp,
@@ -303,7 +326,13 @@ export class LocalUserPool {
 
   private async tokens(client: ClientSettings, user: LocalUser, now: number): Promise<Json> {
     const refreshToken = randomBytes(96).toString('base64url');
-    const grant = { username: user.username, clientId: client.clientId, originJti: randomUUID(), authTime: now, expiresAt: now + client.refreshTokenValiditySeconds };
+    const grant = {
+      username: user.username,
+      clientId: client.clientId,
+      originJti: randomUUID(),
+      authTime: now,
+      expiresAt: now + client.refreshTokenValiditySeconds,
+    };
     this.refreshTokens.set(refreshToken, grant);
     return { ChallengeParameters: {}, AuthenticationResult: { ...(await this.issue(client, user, grant, now)), RefreshToken: refreshToken } };
   }
@@ -505,7 +534,11 @@ export class LocalUserPool {
     const now = this.now();
     const user: LocalUser = {
       username: byAttribute ? sub : name,
-      attributes: { ...Object.fromEntries(attributes.map(({ Name, Value }) => [Name, String(Value)])), ...(byAttribute ? { [byAttribute]: name } : {}), sub },
+      attributes: {
+        ...Object.fromEntries(attributes.map(({ Name, Value }) => [Name, String(Value)])),
+        ...(byAttribute ? { [byAttribute]: name } : {}),
+        sub,
+      },
       status,
       createdAt: now,
       modifiedAt: now,

@@ -260,8 +260,12 @@ describe('AWS SDK v3', () => {
     const { userPoolId: UserPoolId, userPoolClientId: ClientId } = local.pool('Passwordless');
     const cognito = sdk();
 
-    const created = await cognito.send(new AdminCreateUserCommand({ UserPoolId, Username: 'dave@example.com', MessageAction: 'SUPPRESS',
-      UserAttributes: [{ Name: 'email_verified', Value: 'true' }] }));
+    const created = await cognito.send(new AdminCreateUserCommand({
+      UserPoolId,
+      Username: 'dave@example.com',
+      MessageAction: 'SUPPRESS',
+      UserAttributes: [{ Name: 'email_verified', Value: 'true' }],
+    }));
     await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId, Username: 'dave@example.com', Password: PASSWORD, Permanent: true }));
     await cognito.send(new AdminUpdateUserAttributesCommand({ UserPoolId, Username: 'dave@example.com', UserAttributes: [{ Name: 'locale', Value: 'en-GB' }] }));
 
