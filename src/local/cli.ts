@@ -66,6 +66,11 @@ export async function main(argv: string[]): Promise<number> {
     print: (line) => print(line),
     functionLog: (line) => console.error(line),
   });
+  // Listen for Ctrl-C before announcing readiness: a program may stop it as soon as it reads the first line.
+  const stopped = new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
   // The first line is for programs: where the endpoint is and which pools it serves.
   console.log(JSON.stringify({ endpoint: server.endpoint, userPools: server.pools }));
   for (const pool of server.pools) {
@@ -75,10 +80,7 @@ export async function main(argv: string[]): Promise<number> {
   early.forEach((line) => console.log(line));
   print = (line: string) => console.log(line);
   console.log(`Messages: GET ${server.endpoint}/_local/messages. Ctrl-C stops.`);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await stopped;
   await server.stop();
   return 0;
 }

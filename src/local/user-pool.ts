@@ -251,12 +251,12 @@ export class LocalUserPool {
       expiresAt: this.sessionExpiry(client),
       privateChallengeParameters: created.privateChallengeParameters ?? {},
       challengeMetadata: created.challengeMetadata ?? undefined,
-    }, { ...(created.publicChallengeParameters ?? {}), USERNAME: user?.username ?? signInName });
+    }, { ...(created.publicChallengeParameters ?? {}), USERNAME: this.publicUsername(user, signInName) });
   }
 
   private passwordVerifierChallenge(client: ClientSettings, signInName: string, user: LocalUser | undefined,
     history: HistoryEntry[], srpA: string): Json {
-    const userIdForSrp = user?.username ?? signInName;
+    const userIdForSrp = this.publicUsername(user, signInName);
     const verifier = user?.srp ?? this.fakeVerifier(signInName);
     const server = new SrpServerSession(verifier);
     return this.openSession({
@@ -288,7 +288,21 @@ export class LocalUserPool {
 
   private namesSessionUser(session: AuthSession, username: string | undefined): boolean {
     const name = String(username ?? '').toLowerCase();
-    return name === session.signInName.toLowerCase() || (session.user !== undefined && this.findUser(name) === session.user);
+    return name === session.signInName.toLowerCase() || name === this.publicUsername(session.user, session.signInName).toLowerCase()
+      || (session.user !== undefined && this.findUser(name) === session.user);
+  }
+
+  /**
+   * The USERNAME (and USER_ID_FOR_SRP) a challenge names: the internal username, a UUID in pools that
+   * sign in by email or phone. An unknown name there gets a stand-in UUID, stable per name, so the
+   * parameter does not tell known from unknown users.
+   */
+  private publicUsername(user: LocalUser | undefined, signInName: string): string {
+    if (user || this.options.usernameAttributes.length === 0) {
+      return user?.username ?? signInName;
+    }
+    const hex = createHmac('sha256', this.fakeSaltKey).update(`username:${signInName.toLowerCase()}`).digest('hex');
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
   }
 
   /** A verifier no password matches, with a salt stable per name: what an unknown user's PASSWORD_VERIFIER uses. */

@@ -237,6 +237,26 @@ describe('AWS SDK v3', () => {
       .toMatchObject({ name: 'NotAuthorizedException', message: 'Invalid session for the user, session is expired.' });
   });
 
+  test('in a pool that signs in by email, known and unknown users both get a UUID as USERNAME and USER_ID_FOR_SRP', async () => {
+    const { userPoolClientId: ClientId } = local.pool('CustomAuthExample');
+    const start = (USERNAME: string) => sdk().send(new InitiateAuthCommand({
+      ClientId, AuthFlow: 'CUSTOM_AUTH', AuthParameters: { USERNAME, CHALLENGE_NAME: 'SRP_A', SRP_A: 'abcdef' },
+    }));
+
+    const known = await start('alice@example.com');
+    const unknown = await start('mallory@example.com');
+    const unknownAgain = await start('Mallory@example.com');
+
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    for (const step of [known, unknown]) {
+      expect(step.ChallengeName).toBe('PASSWORD_VERIFIER');
+      expect(Object.keys(step.ChallengeParameters!).sort()).toEqual(['SALT', 'SECRET_BLOCK', 'SRP_B', 'USERNAME', 'USER_ID_FOR_SRP']);
+      expect(step.ChallengeParameters!.USERNAME).toMatch(uuid);
+      expect(step.ChallengeParameters!.USER_ID_FOR_SRP).toBe(step.ChallengeParameters!.USERNAME);
+    }
+    expect(unknownAgain.ChallengeParameters).toMatchObject({ USERNAME: unknown.ChallengeParameters!.USERNAME, SALT: unknown.ChallengeParameters!.SALT });
+  });
+
   test('password flows the app client does not allow are refused', async () => {
     const { userPoolClientId: ClientId } = local.pool('CustomAuthExample');
     for (const AuthFlow of ['USER_PASSWORD_AUTH', 'USER_SRP_AUTH'] as const) {
