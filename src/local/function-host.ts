@@ -36,6 +36,8 @@ export class FunctionHost {
     private readonly functionArn: string,
     private readonly log: (line: string) => void,
     private readonly workerFile = path.join(__dirname, 'worker.js'),
+    /** Cognito's limit per try; tests shorten it. */
+    private readonly cognitoTimeoutMillis = COGNITO_TRIGGER_TIMEOUT_MILLIS,
   ) {}
 
   /**
@@ -45,7 +47,7 @@ export class FunctionHost {
   public async invokeAsCognito(event: unknown): Promise<any> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.invoke(event, Math.min(this.spec.timeoutSeconds * 1000, COGNITO_TRIGGER_TIMEOUT_MILLIS));
+        return await this.invoke(event, Math.min(this.spec.timeoutSeconds * 1000, this.cognitoTimeoutMillis));
       } catch (error) {
         if (!(error instanceof InvocationError && error.kind === 'cognito-timeout') || attempt >= COGNITO_TRIGGER_TRIES) {
           throw error;
@@ -103,10 +105,8 @@ export class FunctionHost {
 
   public async stop(): Promise<void> {
     await Promise.all([...this.sandboxes].map((sandbox) => new Promise<void>((resolve) => {
-      if (sandbox.child.exitCode !== null || sandbox.child.signalCode !== null) {
-        resolve();
-      }
-      sandbox.child.once('exit', () => resolve());
+      // 'close' comes after the process exited and its output was read to the end.
+      sandbox.child.once('close', () => resolve());
       this.discard(sandbox);
     })));
   }
@@ -128,6 +128,8 @@ export class FunctionHost {
     }
     const sandbox: Sandbox = { child, busy: false };
     this.sandboxes.push(sandbox);
+    // An environment that dies, busy or idle, is never used again.
+    child.once('exit', () => this.discard(sandbox));
     return sandbox;
   }
 
