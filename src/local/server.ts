@@ -264,7 +264,7 @@ export class LocalCognitoServer {
     }
     const action = target.slice('AWSCognitoIdentityProviderService.'.length);
     try {
-      const request = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+      const request = parseRequest(Buffer.concat(chunks).toString('utf8'));
       if (!(ACTIONS as readonly string[]).includes(action)) {
         throw new CognitoError('UnsupportedOperationException', `${action} is not supported locally by cdk-cognito-custom-auth local (supported: ${ACTIONS.join(', ')})`);
       }
@@ -309,6 +309,18 @@ export class LocalCognitoServer {
     }
     return pool;
   }
+}
+
+function parseRequest(body: string): Record<string, unknown> {
+  try {
+    const request = JSON.parse(body || '{}');
+    if (typeof request === 'object' && request !== null && !Array.isArray(request)) {
+      return request;
+    }
+  } catch {
+    // answered below, as Cognito answers a body that is not a JSON object
+  }
+  throw new CognitoError('SerializationException', 'The request body is not a JSON object');
 }
 
 function issuerOf(token: string): string | undefined {

@@ -433,7 +433,7 @@ export class LocalUserPool {
   // Sign-up and administration
 
   public SignUp(request: Json): Json {
-    const client = this.client(request.ClientId);
+    this.client(request.ClientId);
     if (this.options.allowAdminCreateUserOnly) {
       throw new CognitoError('NotAuthorizedException', 'SignUp is not permitted for this user pool');
     }
@@ -445,7 +445,6 @@ export class LocalUserPool {
       const fill = (text: string) => text.replace(/\{####\}/g, user.confirmationCode!);
       this.options.sendMessage({ to: email, channel: 'email', subject: fill(this.options.verificationEmail.subject), body: fill(this.options.verificationEmail.message) });
     }
-    void client;
     return {
       UserConfirmed: false,
       UserSub: user.attributes.sub,

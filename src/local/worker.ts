@@ -45,6 +45,8 @@ function invoke(handler: Handler, invocation: Invocation): Promise<unknown> {
 export function runWorker(): void {
   const [codeDirectory, handlerSetting] = process.argv.slice(2);
   let handler: Handler | undefined;
+  // The endpoint went away (stopped, or killed): so does this environment.
+  process.on('disconnect', () => process.exit(0));
   process.on('message', (invocation: Invocation) => {
     void (async () => {
       try {

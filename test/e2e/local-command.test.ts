@@ -85,6 +85,18 @@ describe('the command', () => {
     expect(response.headers.get('x-amzn-errortype')).toBe('UnsupportedOperationException');
     expect(await response.json()).toEqual({ __type: 'UnsupportedOperationException', message: expect.stringMatching(/^ForgotPassword is not supported locally/) });
   });
+
+  test('a body that is not JSON, and an unknown app client, fail as on Cognito', async () => {
+    const call = (body: string) => fetch(local.endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSCognitoIdentityProviderService.InitiateAuth' },
+      body,
+    });
+
+    expect(await (await call('{not json')).json()).toEqual({ __type: 'SerializationException', message: 'The request body is not a JSON object' });
+    expect(await (await call('{"ClientId":"nosuchclient","AuthFlow":"CUSTOM_AUTH"}')).json())
+      .toEqual({ __type: 'ResourceNotFoundException', message: 'User pool client nosuchclient does not exist.' });
+  });
 });
 
 describe('Amplify JS v6', () => {
