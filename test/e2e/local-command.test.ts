@@ -266,7 +266,8 @@ describe('AWS SDK v3', () => {
       expect(step.ChallengeParameters!.USERNAME).toMatch(uuid);
       expect(step.ChallengeParameters!.USER_ID_FOR_SRP).toBe(step.ChallengeParameters!.USERNAME);
     }
-    expect(unknownAgain.ChallengeParameters).toMatchObject({ USERNAME: unknown.ChallengeParameters!.USERNAME, SALT: unknown.ChallengeParameters!.SALT });
+    const { USERNAME, SALT } = unknown.ChallengeParameters!;
+    expect(unknownAgain.ChallengeParameters).toMatchObject({ USERNAME, SALT });
   });
 
   test('password flows the app client does not allow are refused', async () => {
