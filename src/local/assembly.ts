@@ -48,6 +48,7 @@ export interface PoolSpec {
   readonly region: string;
   readonly logicalId: string;
   readonly properties: Record<string, any>;
+  /** Its app clients, those that allow custom auth first. */
   readonly clients: ClientSpec[];
   readonly triggers: Record<TriggerName, FunctionSpec>;
   /** Every resource of the stack, to resolve the functions' environment variables. */
@@ -113,7 +114,9 @@ function stackPools(directory: string, artifactId: string, artifact: NonNullable
       properties: resource.Properties ?? {},
       clients: Object.entries(resources)
         .filter(([, other]) => other.Type === 'AWS::Cognito::UserPoolClient' && other.Properties?.UserPoolId?.Ref === logicalId)
-        .map(([clientId, client]) => ({ logicalId: clientId, properties: client.Properties ?? {} })),
+        .map(([clientId, client]) => ({ logicalId: clientId, properties: client.Properties ?? {} }))
+        // Clients that allow custom auth first: the construct's own, whatever the template order.
+        .sort((a, b) => Number(allowsCustomAuth(b)) - Number(allowsCustomAuth(a))),
       triggers: {
         define: functionSpec(functionIds.define!),
         create: functionSpec(functionIds.create!),
@@ -123,6 +126,11 @@ function stackPools(directory: string, artifactId: string, artifact: NonNullable
     });
   }
   return pools;
+}
+
+function allowsCustomAuth(client: ClientSpec): boolean {
+  const flows: unknown = client.properties.ExplicitAuthFlows;
+  return !Array.isArray(flows) || flows.includes('ALLOW_CUSTOM_AUTH') || flows.includes('CUSTOM_AUTH_FLOW_ONLY');
 }
 
 /** The logical id a trigger ARN refers to: `{ "Fn::GetAtt": [id, "Arn"] }`. */

@@ -33,8 +33,11 @@ export interface RunningPool {
   readonly stack: string;
   readonly path: string;
   readonly userPoolId: string;
+  /** The pool's first app client that allows custom auth (the construct's own). */
   readonly userPoolClientId: string;
   readonly region: string;
+  /** Every app client of the pool (clients added with `userPool.addClient()` too), those that allow custom auth first. */
+  readonly userPoolClientIds: string[];
 }
 
 /** The Cognito user pools API actions served locally. */
@@ -197,7 +200,14 @@ export class LocalCognitoServer {
       this.print(`User ${user.username} (${created.username}) created in ${userPoolId}${user.password === undefined ? ', no password' : ''}`);
     }
     this.userPools.push(pool);
-    this.pools.push({ stack: spec.stack, path: spec.path, userPoolId, userPoolClientId: clients[0]?.clientId ?? '', region: spec.region });
+    this.pools.push({
+      stack: spec.stack,
+      path: spec.path,
+      userPoolId,
+      userPoolClientId: clients[0]?.clientId ?? '',
+      region: spec.region,
+      userPoolClientIds: clients.map((client) => client.clientId),
+    });
   }
 
   /** What Lambda's runtime sets, with the AWS SDK (and the handlers' own signed calls) pointed at the local endpoints. */

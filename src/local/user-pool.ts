@@ -153,7 +153,8 @@ export class LocalUserPool {
       return this.refresh(client, parameters.REFRESH_TOKEN);
     }
     if (!['CUSTOM_AUTH', 'USER_SRP_AUTH', 'USER_PASSWORD_AUTH'].includes(flow)) {
-      throw new CognitoError('InvalidParameterException', `${flow} is not supported locally (CUSTOM_AUTH, USER_SRP_AUTH, USER_PASSWORD_AUTH and REFRESH_TOKEN_AUTH are)`);
+      throw new CognitoError('InvalidParameterException',
+        `${flow} is not supported locally (CUSTOM_AUTH, USER_SRP_AUTH, USER_PASSWORD_AUTH and REFRESH_TOKEN_AUTH are)`);
     }
     if (!allowed(flow)) {
       throw new CognitoError('InvalidParameterException', `${flow} flow not enabled for this client`);
@@ -162,7 +163,8 @@ export class LocalUserPool {
     const user = this.signInUser(client, signInName);
     if (flow === 'USER_PASSWORD_AUTH') {
       const srp = user?.srp ?? this.fakeVerifier(signInName);
-      const correct = user !== undefined && createVerifier(this.userPoolId, user.username, required(parameters, 'PASSWORD'), Buffer.from(srp.salt, 'hex')).verifier === srp.verifier;
+      const given = createVerifier(this.userPoolId, user?.username ?? signInName, required(parameters, 'PASSWORD'), Buffer.from(srp.salt, 'hex'));
+      const correct = user !== undefined && given.verifier === srp.verifier;
       if (!correct) {
         throw INCORRECT();
       }

@@ -41,6 +41,11 @@ beforeAll(async () => {
       delivery: CodeDelivery.email({ fromAddress: 'no-reply@example.com' }),
       crossSessionLimits: { maxCodes: 1 },
     });
+    // A second app client that allows the password flows (the README warns against it; Cognito serves it).
+    const withPasswordClient = new CustomAuthUserPool(new Stack(exampleApp, 'PasswordClient', { env }), 'Auth', {
+      delivery: CodeDelivery.email({ fromAddress: 'no-reply@example.com' }),
+    });
+    withPasswordClient.userPool.addClient('Password', { authFlows: { userPassword: true, userSrp: true } });
     return exampleApp;
   });
   local = await startLocalCommand(app, USERS);
@@ -63,11 +68,14 @@ describe('the command', () => {
       { stack: 'CustomAuthExample', path: 'CustomAuthExample/Auth/UserPool', region: 'us-east-1' },
       { stack: 'Passwordless', path: 'Passwordless/Auth/UserPool', region: 'eu-west-1' },
       { stack: 'OneCode', path: 'OneCode/Auth/UserPool', region: 'eu-west-1' },
+      { stack: 'PasswordClient', path: 'PasswordClient/Auth/UserPool', region: 'eu-west-1' },
     ]);
     for (const pool of local.userPools) {
       expect(pool.userPoolId).toMatch(new RegExp(`^${pool.region}_[A-Za-z0-9]{9}$`));
       expect(pool.userPoolClientId).toMatch(/^[a-z0-9]{26}$/);
+      expect(pool.userPoolClientIds[0]).toBe(pool.userPoolClientId);
     }
+    expect(local.pool('PasswordClient').userPoolClientIds).toHaveLength(2);
   });
 
   test('answers a browser preflight (CORS) and names unsupported actions in Cognito\'s error shape', async () => {
@@ -276,6 +284,26 @@ describe('AWS SDK v3', () => {
       await expect(sdk().send(new InitiateAuthCommand({ ClientId, AuthFlow, AuthParameters: { USERNAME: 'alice@example.com', PASSWORD, SRP_A: 'ab' } })))
         .rejects.toMatchObject({ name: 'InvalidParameterException', message: `${AuthFlow} flow not enabled for this client` });
     }
+  });
+
+  test('a client that allows them gets the password flows (USER_PASSWORD_AUTH; USER_SRP_AUTH from amazon-cognito-identity-js), with its own PreventUserExistenceErrors', async () => {
+    const { userPoolId, userPoolClientIds: [, passwordClientId] } = local.pool('PasswordClient');
+    const cognito = sdk();
+    const byPassword = (USERNAME: string, password: string) => cognito.send(new InitiateAuthCommand({
+      ClientId: passwordClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME, PASSWORD: password },
+    }));
+
+    await expect(byPassword('alice@example.com', PASSWORD)).resolves.toHaveProperty('AuthenticationResult.IdToken');
+    await expect(byPassword('alice@example.com', 'Wrong-horse-9!')).rejects.toMatchObject({ name: 'NotAuthorizedException', message: 'Incorrect username or password.' });
+    // addClient() leaves PreventUserExistenceErrors at LEGACY: Cognito then tells unknown users apart, and so does the endpoint
+    await expect(byPassword('mallory@example.com', PASSWORD)).rejects.toMatchObject({ name: 'UserNotFoundException', message: 'User does not exist.' });
+
+    const srpSignIn = (password: string) => new Promise<any>((resolve, reject) => {
+      const user = new CognitoUser({ Username: 'alice@example.com', Pool: new CognitoUserPool({ UserPoolId: userPoolId, ClientId: passwordClientId, endpoint: local.endpoint }) });
+      user.authenticateUser(new AuthenticationDetails({ Username: 'alice@example.com', Password: password }), { onSuccess: resolve, onFailure: reject });
+    });
+    await expect(srpSignIn(PASSWORD)).resolves.toMatchObject({ idToken: expect.anything() });
+    await expect(srpSignIn('Wrong-horse-9!')).rejects.toMatchObject({ code: 'NotAuthorizedException', message: 'Incorrect username or password.' });
   });
 
   test('a throwing trigger surfaces as UserLambdaValidationException: the cross-session budget, counted in local DynamoDB', async () => {

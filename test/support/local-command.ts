@@ -15,6 +15,7 @@ export interface LocalPool {
   readonly userPoolId: string;
   readonly userPoolClientId: string;
   readonly region: string;
+  readonly userPoolClientIds: string[];
 }
 
 /** One entry of `GET /_local/messages`. */
