@@ -196,7 +196,12 @@ export class LocalCognitoServer {
       },
     });
     for (const user of this.options.users ?? []) {
-      const created = pool.addUser(user.username, user.attributes ?? {}, user.password);
+      let created;
+      try {
+        created = pool.addUser(user.username, user.attributes ?? {}, user.password);
+      } catch (error) {
+        throw new Error(`--users: ${user.username} in ${spec.stack} (${userPoolId}): ${(error as Error).message}`);
+      }
       this.print(`User ${user.username} (${created.username}) created in ${userPoolId}${user.password === undefined ? ', no password' : ''}`);
     }
     this.userPools.push(pool);

@@ -30,7 +30,7 @@ beforeAll(async () => {
     return app;
   }), [ALICE]);
 }, 60_000);
-afterAll(() => local?.stop());
+afterAll(() => local?.stopAndRemove());
 
 /** What a test did: the API actions and the messages since `since()` was called. */
 async function since(): Promise<() => Promise<{ actions: string[]; messages: number }>> {

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import {
   AdminCreateUserCommand, AdminDeleteUserCommand, AdminGetUserCommand, AdminSetUserPasswordCommand, AdminUpdateUserAttributesCommand,
   CognitoIdentityProviderClient, ConfirmSignUpCommand, GetUserCommand, GlobalSignOutCommand, InitiateAuthCommand, ListUsersCommand,
@@ -51,7 +52,7 @@ beforeAll(async () => {
   local = await startLocalCommand(app, USERS);
 }, 60_000);
 afterAll(async () => {
-  await local?.stop();
+  await local?.stopAndRemove();
 });
 
 const sdk = () => new CognitoIdentityProviderClient({
@@ -357,10 +358,17 @@ describe('AWS SDK v3', () => {
   });
 });
 
-describe('stopping', () => {
+describe('starting and stopping', () => {
+  test('a users file the pool refuses stops the start, naming the user and the pool', async () => {
+    const app = synthesizeToTemp((outdir) => buildExampleApp(outdir).app);
+    await expect(startLocalCommand(app, [{ username: 'alice@example.com', password: 'short' }]))
+      .rejects.toThrow(/--users: alice@example\.com in CustomAuthExample \(us-east-1_\w+\): Password did not conform with policy: Password must have length at least 12/);
+    rmSync(app, { recursive: true, force: true });
+  });
+
   test('Ctrl-C stops it cleanly', async () => {
     const other = await startLocalCommand(synthesizeToTemp((outdir) => buildExampleApp(outdir).app), [], ['--stack', 'CustomAuthExample']);
     expect(other.userPools).toHaveLength(1);
-    await expect(other.stop()).resolves.toBe(0);
+    await expect(other.stopAndRemove()).resolves.toBe(0);
   });
 });

@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -44,6 +44,8 @@ export interface RunningCommand {
   advanceClock(seconds: number): Promise<void>;
   /** Ctrl-C, and the exit code. */
   stop(): Promise<number | null>;
+  /** Ctrl-C, then removes the cloud assembly (for one from `synthesizeToTemp`). */
+  stopAndRemove(): Promise<number | null>;
 }
 
 /** Synthesizes `app` into a fresh temporary directory and returns it. */
@@ -101,6 +103,12 @@ export async function startLocalCommand(app: string, users: unknown[] = [], extr
     stop: async () => {
       child.kill('SIGINT');
       return exited;
+    },
+    stopAndRemove: async () => {
+      child.kill('SIGINT');
+      const code = await exited;
+      rmSync(app, { recursive: true, force: true });
+      return code;
     },
   };
 }
