@@ -9,7 +9,8 @@ Runs the user pools of a synthesized app that have custom auth triggers as a loc
   --app     the cloud assembly directory (default: cdk.out)
   --port    the port to listen on, 0 for a free one (default: 9229)
   --host    the address to listen on (default: 127.0.0.1)
-  --users   a JSON array of { "username", "password"?, "attributes"? } to create at start
+  --users   a JSON array of { "username", "password"?, "attributes"?, "stack"? } to create at start
+            (in every pool, or in the pools of "stack")
   --stack   only the pools of this stack
 Prints one JSON line when ready ({"endpoint", "userPools"}), then the messages it sends.`;
 
@@ -19,9 +20,10 @@ function readUsers(file: string | undefined): UserEntry[] {
   }
   const users: unknown = JSON.parse(readFileSync(file, 'utf8'));
   if (!Array.isArray(users) || !users.every((user) => typeof user?.username === 'string'
+    && (user.stack === undefined || typeof user.stack === 'string')
     && (user.password === undefined || typeof user.password === 'string')
     && (user.attributes === undefined || (typeof user.attributes === 'object' && Object.values(user.attributes).every((v) => typeof v === 'string'))))) {
-    throw new Error(`${file} must be a JSON array of { "username": string, "password"?: string, "attributes"?: { name: string } }`);
+    throw new Error(`${file} must be a JSON array of { "username": string, "password"?: string, "attributes"?: { name: string }, "stack"?: string }`);
   }
   return users;
 }

@@ -8,6 +8,8 @@ import { ClientSettings, CognitoError, LocalUserPool } from './user-pool';
 
 /** A user to create at start (`--users`). */
 export interface UserEntry {
+  /** Only in the pools of this stack; by default in every pool. */
+  readonly stack?: string;
   readonly username: string;
   readonly password?: string;
   readonly attributes?: Record<string, string>;
@@ -42,7 +44,7 @@ export interface RunningPool {
 
 /** The Cognito user pools API actions served locally. */
 const ACTIONS = ['InitiateAuth', 'RespondToAuthChallenge', 'GetTokensFromRefreshToken', 'GetUser', 'GlobalSignOut', 'RevokeToken', 'SignUp', 'ConfirmSignUp',
-  'AdminCreateUser', 'AdminSetUserPassword', 'AdminGetUser', 'AdminDeleteUser', 'AdminUpdateUserAttributes', 'ListUsers'] as const;
+  'AdminConfirmSignUp', 'AdminCreateUser', 'AdminSetUserPassword', 'AdminGetUser', 'AdminDeleteUser', 'AdminUpdateUserAttributes', 'ListUsers'] as const;
 type Action = typeof ACTIONS[number];
 
 const CORS_HEADERS = {
@@ -165,7 +167,7 @@ export class LocalCognitoServer {
       this.hosts.push(hosts[trigger]);
     }
     const issuer = `${this.endpoint}/${userPoolId}`;
-    const signer = await TokenSigner.create(issuer);
+    const signer = TokenSigner.create(issuer);
     this.signers.set(userPoolId, signer);
     const clients = spec.clients.map((client) => clientSettings(stableId(`${seed}${client.logicalId}`, 'abcdefghijklmnopqrstuvwxyz0123456789', 26), client.properties));
     const properties = spec.properties;
@@ -174,6 +176,7 @@ export class LocalCognitoServer {
       region: spec.region,
       clients,
       usernameAttributes: properties.UsernameAttributes ?? [],
+      aliasAttributes: properties.AliasAttributes ?? [],
       autoVerifiedAttributes: properties.AutoVerifiedAttributes ?? [],
       allowAdminCreateUserOnly: properties.AdminCreateUserConfig?.AllowAdminCreateUserOnly === true,
       passwordPolicy: properties.Policies?.PasswordPolicy ?? {},
@@ -195,7 +198,7 @@ export class LocalCognitoServer {
         }
       },
     });
-    for (const user of this.options.users ?? []) {
+    for (const user of (this.options.users ?? []).filter((entry) => entry.stack === undefined || entry.stack === spec.stack)) {
       let created;
       try {
         created = pool.addUser(user.username, user.attributes ?? {}, user.password);

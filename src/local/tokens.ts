@@ -1,5 +1,5 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { exportJWK, generateKeyPair, jwtVerify, SignJWT, type JWK, type KeyLike } from 'jose';
+import { generateKeyPairSync, KeyObject, randomBytes, randomUUID } from 'node:crypto';
+import { jwtVerify, SignJWT, type JWK } from 'jose';
 
 /** Who a set of tokens is for. */
 export interface TokenSubject {
@@ -32,17 +32,18 @@ export interface TokenValidity {
  * JWKS that verifies them is `jwks()`, served at `{issuer}/.well-known/jwks.json`.
  */
 export class TokenSigner {
-  public static async create(issuer: string): Promise<TokenSigner> {
-    const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+  /** A new 2048-bit RSA key pair for `issuer`. */
+  public static create(issuer: string): TokenSigner {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const kid = randomBytes(16).toString('base64url');
-    return new TokenSigner(issuer, kid, privateKey, publicKey, { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' });
+    return new TokenSigner(issuer, kid, privateKey, publicKey, { ...(publicKey.export({ format: 'jwk' }) as JWK), kid, alg: 'RS256', use: 'sig' });
   }
 
   private constructor(
     public readonly issuer: string,
     private readonly kid: string,
-    private readonly privateKey: KeyLike,
-    private readonly publicKey: KeyLike,
+    private readonly privateKey: KeyObject,
+    private readonly publicKey: KeyObject,
     private readonly publicJwk: JWK,
   ) {}
 

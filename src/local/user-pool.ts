@@ -62,6 +62,8 @@ export interface LocalUserPoolOptions {
   readonly clients: readonly ClientSettings[];
   /** The pool's UsernameAttributes: users sign in with these instead of a username. */
   readonly usernameAttributes: readonly string[];
+  /** The pool's AliasAttributes: users sign in with these as well as their username (email and phone once verified). */
+  readonly aliasAttributes?: readonly string[];
   readonly autoVerifiedAttributes: readonly string[];
   readonly allowAdminCreateUserOnly: boolean;
   readonly passwordPolicy: {
@@ -439,7 +441,9 @@ export class LocalUserPool {
     if (this.options.allowAdminCreateUserOnly) {
       throw new CognitoError('NotAuthorizedException', 'SignUp is not permitted for this user pool');
     }
-    const user = this.createUser(String(request.Username ?? ''), request.UserAttributes ?? [], 'UNCONFIRMED');
+    // A client cannot mark its own address verified: that takes the code Cognito sends to it.
+    const attributes = (request.UserAttributes ?? []).filter(({ Name }: { Name: string }) => !String(Name).endsWith('_verified'));
+    const user = this.createUser(String(request.Username ?? ''), attributes, 'UNCONFIRMED');
     this.setPassword(user, required(request, 'Password'));
     const email = user.attributes.email;
     if (email && this.options.autoVerifiedAttributes.includes('email')) {
@@ -464,7 +468,22 @@ export class LocalUserPool {
     }
     user.status = 'CONFIRMED';
     user.confirmationCode = undefined;
-    user.attributes.email_verified = 'true';
+    if (user.attributes.email) {
+      user.attributes.email_verified = 'true';
+    }
+    user.modifiedAt = this.now();
+    return {};
+  }
+
+  /** Confirms a signed-up user; verifies no address. */
+  public AdminConfirmSignUp(request: Json): Json {
+    this.checkPool(request);
+    const user = this.existingUser(request.Username);
+    if (user.status !== 'UNCONFIRMED') {
+      throw new CognitoError('NotAuthorizedException', `User cannot be confirmed. Current status is ${user.status}`);
+    }
+    user.status = 'CONFIRMED';
+    user.confirmationCode = undefined;
     user.modifiedAt = this.now();
     return {};
   }
@@ -538,7 +557,7 @@ export class LocalUserPool {
       throw new CognitoError('InvalidParameterException', '1 validation error detected: Value at \'username\' failed to satisfy constraint: Member must not be null');
     }
     if (this.findUser(name)) {
-      throw new CognitoError('UsernameExistsException', 'User account already exists');
+      throw new CognitoError('UsernameExistsException', 'User already exists');
     }
     const byAttribute = this.options.usernameAttributes.includes('email') && name.includes('@') ? 'email'
       : this.options.usernameAttributes.includes('phone_number') && name.startsWith('+') ? 'phone_number' : undefined;
@@ -591,8 +610,11 @@ export class LocalUserPool {
 
   private findUser(name: string): LocalUser | undefined {
     const lower = name.toLowerCase();
+    const isAlias = (user: LocalUser, attribute: string) => user.attributes[attribute]?.toLowerCase() === lower
+      && (attribute === 'preferred_username' || user.attributes[`${attribute}_verified`] === 'true');
     return this.users.get(name) ?? [...this.users.values()].find((user) => user.username.toLowerCase() === lower
-      || this.options.usernameAttributes.some((attribute) => user.attributes[attribute]?.toLowerCase() === lower));
+      || this.options.usernameAttributes.some((attribute) => user.attributes[attribute]?.toLowerCase() === lower)
+      || (this.options.aliasAttributes ?? []).some((attribute) => isAlias(user, attribute)));
   }
 
   /** The user a sign-in names; an unknown user is an error only when the client does not prevent user existence errors. */

@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import {
-  AdminCreateUserCommand, AdminDeleteUserCommand, AdminGetUserCommand, AdminSetUserPasswordCommand, AdminUpdateUserAttributesCommand,
+  AdminConfirmSignUpCommand, AdminCreateUserCommand, AdminDeleteUserCommand, AdminGetUserCommand, AdminSetUserPasswordCommand,
+  AdminUpdateUserAttributesCommand,
   CognitoIdentityProviderClient, ConfirmSignUpCommand, GetUserCommand, GlobalSignOutCommand, InitiateAuthCommand, ListUsersCommand,
   RespondToAuthChallengeCommand, RevokeTokenCommand, SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -24,9 +25,11 @@ import { RunningCommand, startLocalCommand, synthesizeToTemp } from '../support/
  */
 
 const PASSWORD = 'Correct-horse-9!';
-const USERS = [
+const USERS: Array<{ stack?: string; username: string; password?: string; attributes: Record<string, string> }> = [
   { username: 'alice@example.com', password: PASSWORD, attributes: { email_verified: 'true' } },
   { username: 'bob@example.com', attributes: { email_verified: 'true' } },
+  // A pool that signs in by username takes usernames: users of one stack only
+  { stack: 'Aliases', username: 'ally', attributes: { email: 'ally@example.com', email_verified: 'true', preferred_username: 'al' } },
 ];
 
 let local: RunningCommand;
@@ -47,6 +50,11 @@ beforeAll(async () => {
       delivery: CodeDelivery.email({ fromAddress: 'no-reply@example.com' }),
     });
     withPasswordClient.userPool.addClient('Password', { authFlows: { userPassword: true, userSrp: true } });
+    new CustomAuthUserPool(new Stack(exampleApp, 'Aliases', { env }), 'Auth', {
+      delivery: CodeDelivery.email({ fromAddress: 'no-reply@example.com' }),
+      signInAliases: { username: true, email: true, preferredUsername: true },
+      selfSignUpEnabled: true,
+    });
     return exampleApp;
   });
   local = await startLocalCommand(app, USERS);
@@ -70,6 +78,7 @@ describe('the command', () => {
       { stack: 'Passwordless', path: 'Passwordless/Auth/UserPool', region: 'eu-west-1' },
       { stack: 'OneCode', path: 'OneCode/Auth/UserPool', region: 'eu-west-1' },
       { stack: 'PasswordClient', path: 'PasswordClient/Auth/UserPool', region: 'eu-west-1' },
+      { stack: 'Aliases', path: 'Aliases/Auth/UserPool', region: 'eu-west-1' },
     ]);
     for (const pool of local.userPools) {
       expect(pool.userPoolId).toMatch(new RegExp(`^${pool.region}_[A-Za-z0-9]{9}$`));
@@ -316,6 +325,42 @@ describe('AWS SDK v3', () => {
       name: 'UserLambdaValidationException',
       message: 'CreateAuthChallenge failed with error Sign-in could not continue.',
     });
+  });
+
+  test('alias attributes: a verified email and a preferred username sign the user in as their username; an unverified email does not', async () => {
+    const { userPoolId: UserPoolId, userPoolClientId: ClientId } = local.pool('Aliases');
+    const cognito = sdk();
+    const start = (USERNAME: string) => cognito.send(new InitiateAuthCommand({ ClientId, AuthFlow: 'CUSTOM_AUTH', AuthParameters: { USERNAME } }));
+
+    for (const alias of ['ally@example.com', 'al', 'ally']) {
+      const before = (await local.messages()).length;
+      await expect(start(alias)).resolves.toMatchObject({ ChallengeParameters: { USERNAME: 'ally', destination: 'a***@e***.com' } });
+      expect((await local.messages()).slice(before).map((message) => message.to)).toEqual(['ally@example.com']);
+    }
+
+    await cognito.send(new AdminUpdateUserAttributesCommand({ UserPoolId, Username: 'ally', UserAttributes: [{ Name: 'email_verified', Value: 'false' }] }));
+    const before = (await local.messages()).length;
+    await expect(start('ally@example.com')).resolves.toMatchObject({ ChallengeParameters: { USERNAME: 'ally@example.com' } });
+    expect(await local.messages()).toHaveLength(before); // an unknown user: a challenge, and nothing sent
+  });
+
+  test('AdminConfirmSignUp confirms a signed-up user without verifying the address', async () => {
+    const { userPoolId: UserPoolId, userPoolClientId: ClientId } = local.pool('Aliases');
+    const cognito = sdk();
+    await cognito.send(new SignUpCommand({
+      ClientId,
+      Username: 'frank',
+      Password: PASSWORD,
+      UserAttributes: [{ Name: 'email', Value: 'frank@example.com' }, { Name: 'email_verified', Value: 'true' }],
+    }));
+    await expect(cognito.send(new InitiateAuthCommand({ ClientId, AuthFlow: 'CUSTOM_AUTH', AuthParameters: { USERNAME: 'frank' } })))
+      .rejects.toMatchObject({ name: 'UserNotConfirmedException' });
+
+    await cognito.send(new AdminConfirmSignUpCommand({ UserPoolId, Username: 'frank' }));
+
+    const user = await cognito.send(new AdminGetUserCommand({ UserPoolId, Username: 'frank' }));
+    expect(user.UserStatus).toBe('CONFIRMED');
+    expect(user.UserAttributes?.find(({ Name }) => Name === 'email_verified')).toBeUndefined(); // a client cannot verify its own address
   });
 
   test('admin actions: create, set a permanent password, get, update, list, delete', async () => {

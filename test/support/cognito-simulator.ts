@@ -26,10 +26,18 @@ export class CognitoError extends Error {
   }
 }
 
+/** How the simulated pool finds users, as a pool's sign-in settings say. */
+export interface SimulatedPoolOptions {
+  /** Attributes users may also sign in with (the pool's alias attributes; email and phone once verified). Default: `email`. */
+  readonly aliases?: string[];
+}
+
 /** Called after each trigger invocation, for a printout of the loop. */
 export type TriggerObserver = (trigger: 'define' | 'create' | 'verify', request: any, response: any) => void;
 
 const USER_POOL_ID = 'us-east-1_SIMULATED';
+/** One signing key for every simulated pool of a run: an RSA key takes a while to generate. */
+let sharedSigner: TokenSigner | undefined;
 const CLIENT_ID = 'simulatedclient';
 
 /**
@@ -39,43 +47,81 @@ const CLIENT_ID = 'simulatedclient';
  * answer PASSWORD_VERIFIER with a `PASSWORD`: this class plays the client side of SRP with it.
  */
 export class CognitoSimulator {
-  private readonly pool: Promise<LocalUserPool>;
+  private readonly pool: LocalUserPool;
   /** The client's SRP secret `a` of each sign-in started with SRP_A, by session. */
   private readonly srpClients = new Map<string, { a: bigint; A: bigint; parameters: Record<string, string> }>();
   private pendingSrp?: { a: bigint; A: bigint };
+  /** The sign-up code Cognito emailed, by address. */
+  private readonly signUpCodes = new Map<string, string>();
 
-  public constructor(triggers: TriggerHandlers, users: SimulatedUser[], observe: TriggerObserver = () => undefined) {
-    this.pool = TokenSigner.create(`https://cognito-idp.us-east-1.amazonaws.com/${USER_POOL_ID}`).then((signer) => {
-      const pool = new LocalUserPool({
-        userPoolId: USER_POOL_ID,
-        region: 'us-east-1',
-        clients: [{
-          clientId: CLIENT_ID,
-          explicitAuthFlows: ['ALLOW_CUSTOM_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
-          preventUserExistenceErrors: true,
-          authSessionValidityMinutes: 3,
-          idTokenValiditySeconds: 3600,
-          accessTokenValiditySeconds: 3600,
-          refreshTokenValiditySeconds: 86400,
-        }],
-        usernameAttributes: [],
-        autoVerifiedAttributes: [],
-        allowAdminCreateUserOnly: true,
-        passwordPolicy: {},
-        verificationEmail: { subject: '', message: '' },
-        signer,
-        sendMessage: () => undefined,
-        invokeTrigger: async (trigger, event) => {
-          const result = await triggers[trigger](event);
-          observe(trigger, event.request, result?.response);
-          return result;
-        },
-      });
-      for (const user of users) {
-        pool.addUser(user.username, user.attributes, user.password);
-      }
-      return pool;
+  public constructor(
+    triggers: TriggerHandlers,
+    users: SimulatedUser[],
+    observe: TriggerObserver = () => undefined,
+    options: SimulatedPoolOptions = {},
+  ) {
+    this.pool = new LocalUserPool({
+      userPoolId: USER_POOL_ID,
+      region: 'us-east-1',
+      clients: [{
+        clientId: CLIENT_ID,
+        explicitAuthFlows: ['ALLOW_CUSTOM_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+        preventUserExistenceErrors: true,
+        authSessionValidityMinutes: 3,
+        idTokenValiditySeconds: 3600,
+        accessTokenValiditySeconds: 3600,
+        refreshTokenValiditySeconds: 86400,
+      }],
+      usernameAttributes: [],
+      aliasAttributes: options.aliases ?? ['email'],
+      autoVerifiedAttributes: ['email'],
+      allowAdminCreateUserOnly: false,
+      passwordPolicy: {},
+      verificationEmail: { subject: 'Your verification code', message: '{####}' },
+      signer: (sharedSigner ??= TokenSigner.create(`https://cognito-idp.us-east-1.amazonaws.com/${USER_POOL_ID}`)),
+      sendMessage: (message) => this.signUpCodes.set(message.to, message.body),
+      invokeTrigger: async (trigger, event) => {
+        const result = await triggers[trigger](event);
+        observe(trigger, event.request, result?.response);
+        return result;
+      },
     });
+    for (const user of users) {
+      this.pool.addUser(user.username, user.attributes, user.password);
+    }
+  }
+
+  /**
+   * SignUp through a client of a pool with self sign-up: the user exists, unconfirmed, with the
+   * attributes given; a client cannot set `*_verified` (Cognito marks an address verified only once
+   * its owner confirms a code sent to it).
+   */
+  public signUp(username: string, password: string, attributes: Record<string, string>): void {
+    this.sync(() => this.pool.SignUp({
+      ClientId: CLIENT_ID,
+      Username: username,
+      Password: password,
+      UserAttributes: Object.entries(attributes).map(([Name, Value]) => ({ Name, Value })),
+    }));
+  }
+
+  /** ConfirmSignUp with the code Cognito emailed at sign-up: confirms the user and verifies that email. */
+  public confirmSignUp(username: string): void {
+    const user = this.sync(() => this.pool.AdminGetUser({ UserPoolId: USER_POOL_ID, Username: username }));
+    const email = user.UserAttributes.find(({ Name }: { Name: string }) => Name === 'email')?.Value;
+    this.sync(() => this.pool.ConfirmSignUp({ ClientId: CLIENT_ID, Username: username, ConfirmationCode: this.signUpCodes.get(email) }));
+  }
+
+  /** AdminConfirmSignUp: confirms the user; no address is verified by it. */
+  public adminConfirmSignUp(username: string): void {
+    this.sync(() => this.pool.AdminConfirmSignUp({ UserPoolId: USER_POOL_ID, Username: username }));
+  }
+
+  /** The user entered the code Cognito sent to that attribute (VerifyUserAttribute): it is verified. */
+  public verifyUserAttribute(username: string, attribute: 'email' | 'phone_number'): void {
+    this.sync(() => this.pool.AdminUpdateUserAttributes({
+      UserPoolId: USER_POOL_ID, Username: username, UserAttributes: [{ Name: `${attribute}_verified`, Value: 'true' }],
+    }));
   }
 
   /** InitiateAuth with AuthFlow=CUSTOM_AUTH. Pass `CHALLENGE_NAME: 'SRP_A'` and any `SRP_A` to start with the password. */
@@ -125,9 +171,29 @@ export class CognitoSimulator {
 
   private async call(action: (pool: LocalUserPool) => Promise<Record<string, any>>): Promise<AuthResult> {
     try {
-      return await action(await this.pool) as AuthResult;
+      return await action(this.pool) as AuthResult;
     } catch (error) {
-      throw error instanceof LocalCognitoError ? new CognitoError(error.code, error.message) : error;
+      throw asSimulatorError(error);
     }
   }
+
+  private sync(action: () => Record<string, any>): Record<string, any> {
+    try {
+      return action();
+    } catch (error) {
+      throw asSimulatorError(error);
+    }
+  }
+}
+
+function asSimulatorError(error: unknown): unknown {
+  return error instanceof LocalCognitoError ? new CognitoError(error.code, error.message) : error;
+}
+
+/** The challenge parameters every custom challenge returns to the client, known user or not. */
+export const CHALLENGE_PARAMETER_KEYS = ['USERNAME', 'attemptsRemaining', 'challengeCount', 'challengeNumber', 'codeLength', 'deliveryMedium', 'destination'];
+
+/** RespondToAuthChallenge with `answer` to the custom challenge of `step`, as a client does. */
+export async function answerWith(cognito: CognitoSimulator, step: AuthResult, answer: string): Promise<AuthResult> {
+  return cognito.respondToAuthChallenge('CUSTOM_CHALLENGE', step.Session!, { USERNAME: step.ChallengeParameters!.USERNAME, ANSWER: answer });
 }
