@@ -4,19 +4,13 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { App } from 'aws-cdk-lib';
+import type { RunningPool } from '../../src/local/server';
 
 /** The command as the package ships it (bundled by `npx projen bundle`). */
 export const LOCAL_COMMAND = path.join(__dirname, '..', '..', 'assets', 'local', 'cli.js');
 
 /** One pool of the first stdout line. */
-export interface LocalPool {
-  readonly stack: string;
-  readonly path: string;
-  readonly userPoolId: string;
-  readonly userPoolClientId: string;
-  readonly region: string;
-  readonly userPoolClientIds: string[];
-}
+export type LocalPool = RunningPool;
 
 /** One entry of `GET /_local/messages`. */
 export interface LocalMessage {
