@@ -42,6 +42,15 @@ export interface RunningPool {
   readonly userPoolClientIds: string[];
 }
 
+/** One message of the mailbox, `GET /_local/messages`. */
+export interface MailboxEntry {
+  readonly to: string;
+  readonly channel: string;
+  readonly subject?: string;
+  readonly body: string;
+  readonly at: string;
+}
+
 /** The Cognito user pools API actions served locally. */
 const ACTIONS = ['InitiateAuth', 'RespondToAuthChallenge', 'GetTokensFromRefreshToken', 'GetUser', 'GlobalSignOut', 'RevokeToken', 'SignUp', 'ConfirmSignUp',
   'AdminConfirmSignUp', 'AdminCreateUser', 'AdminSetUserPassword', 'AdminGetUser', 'AdminDeleteUser', 'AdminUpdateUserAttributes', 'ListUsers'] as const;
@@ -99,7 +108,7 @@ export class LocalCognitoServer {
   }
 
   /** Every message sent, oldest first, as `GET /_local/messages` lists them. */
-  public get messages(): Array<{ to: string; channel: string; subject?: string; body: string; at: string }> {
+  public get messages(): MailboxEntry[] {
     return this.aws.received.map(mailboxEntry);
   }
 
@@ -349,7 +358,7 @@ function issuerOf(token: string): string | undefined {
   }
 }
 
-function mailboxEntry(message: ReceivedMessage): { to: string; channel: string; subject?: string; body: string; at: string } {
+function mailboxEntry(message: ReceivedMessage): MailboxEntry {
   return { to: message.to.join(', '), channel: message.channel, ...(message.subject !== undefined ? { subject: message.subject } : {}), body: message.body, at: message.at };
 }
 

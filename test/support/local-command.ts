@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { App } from 'aws-cdk-lib';
-import type { RunningPool } from '../../src/local/server';
+import type { MailboxEntry, RunningPool } from '../../src/local/server';
 
 /** The command as the package ships it (bundled by `npx projen bundle`). */
 export const LOCAL_COMMAND = path.join(__dirname, '..', '..', 'assets', 'local', 'cli.js');
@@ -13,13 +13,7 @@ export const LOCAL_COMMAND = path.join(__dirname, '..', '..', 'assets', 'local',
 export type LocalPool = RunningPool;
 
 /** One entry of `GET /_local/messages`. */
-export interface LocalMessage {
-  readonly to: string;
-  readonly channel: string;
-  readonly subject?: string;
-  readonly body: string;
-  readonly at: string;
-}
+export type LocalMessage = MailboxEntry;
 
 /** A running `cdk-cognito-custom-auth local`, started as users start it: a child process. */
 export interface RunningCommand {
