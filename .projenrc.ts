@@ -39,6 +39,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   // The handlers live in a top-level lambda/ folder and are declared below.
   lambdaAutoDiscover: false,
+  // The local endpoint (`npx cdk-cognito-custom-auth local`) is a Node.js command, not public API:
+  // jsii does not compile it; it is type-checked (tsconfig.dev.json), linted, and bundled below.
+  excludeTypescript: ['src/local/**'],
+  bin: { 'cdk-cognito-custom-auth': 'assets/local/cli.js' },
   tsconfigDevFile: 'tsconfig.dev.json',
   tsconfigDev: {
     compilerOptions: {},
@@ -49,7 +53,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // eslint type-checks every linted file through tsconfig.dev.json, which includes lambda/ and examples/.
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'lambda', 'examples', 'bench', 'build-tools', 'projenrc'],
+    // src/local/ is bundled with its libraries (devDependencies) into assets/local/, as lambda/ is into assets/lambda/.
+    devdirs: ['test', 'lambda', 'examples', 'bench', 'build-tools', 'projenrc', 'src/local'],
     tsconfigPath: './tsconfig.dev.json',
     projectService: false,
   },
@@ -72,6 +77,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'fast-check@^4',
     // The v2 line (Aspects, findings as annotations) works with the aws-cdk-lib floor; v3 needs >= 2.257.
     'cdk-nag@~2.38.2',
+    // The local endpoint (src/local/, bundled into assets/local/): JWT signing and JWKS. Tests verify its
+    // tokens with aws-jwt-verify and sign in with amazon-cognito-identity-js as well as Amplify.
+    'jose@^5',
+    'aws-jwt-verify@^5',
+    'amazon-cognito-identity-js@^6',
   ],
   // test/integ.*.ts are integ-runner apps (not projen's *.integ.ts convention)
   integrationTestAutoDiscover: false,
@@ -119,6 +129,14 @@ for (const trigger of ['define-auth-challenge', 'create-auth-challenge', 'verify
     bundlingOptions: bundling,
   });
 }
+
+// The local Cognito endpoint (`npx cdk-cognito-custom-auth local`), bundled with its libraries into
+// assets/local/ like the handlers (see build-tools/bundle-local.ts).
+const bundleLocal = project.addTask('bundle:local', {
+  description: 'Bundle the local Cognito endpoint (src/local/cli.ts and its worker) into assets/local/',
+  exec: 'ts-node --transpile-only --project tsconfig.dev.json build-tools/bundle-local.ts',
+});
+project.bundler.bundleTask.spawn(bundleLocal);
 
 // The main job, offline: synthesize the example app and sign in through the bundled handlers.
 project.addTask('demo', {

@@ -474,7 +474,8 @@ async function signIns(pool: ReturnType<typeof customAuthApp>['pool'], ses: Loca
       throw new Error(`sign-in ${run + 1} went wrong: ${challenges} challenges, ${ses.received.length - emailsBefore} emails, ${JSON.stringify(step)}`);
     }
   }
-  heading(`Sign-in end to end: password, then three emailed codes, through the bundled handlers (simulated Cognito, local SES), ${ITERATIONS.signIns} runs`);
+  heading('Sign-in end to end: password (SRP, both sides), then three emailed codes, through the bundled handlers and the local '
+    + `endpoint's user pool (local SES), ${ITERATIONS.signIns} runs`);
   console.log(`  ${describe(summarize(durations), 'ms', 2)} per sign-in: 10 trigger invocations and 3 sends in this process;`
     + ` the first one ${fixed(durations[0], 2)} ms (handlers loaded, not yet run)`);
 }

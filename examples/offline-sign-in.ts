@@ -1,13 +1,19 @@
 import * as path from 'node:path';
+import { fetchAuthSession } from 'aws-amplify/auth';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { buildExampleApp } from './app';
+import { configureAuth, signInWithPasswordThenCodes } from './clients/amplify-custom-auth';
 import { deployedHandlers } from '../test/support/bundled-handlers';
 import { AuthResult, CognitoSimulator } from '../test/support/cognito-simulator';
 import { LocalAws } from '../test/support/local-aws';
+import { startLocalCommand } from '../test/support/local-command';
 
 /**
  * The main job, offline: synthesize the example app, then sign a user in through the handlers as
  * they would deploy (bundled assets and environment from the synthesized template), with Cognito's
- * loop simulated and SES answered locally. Prints each round; exits non-zero unless tokens are issued.
+ * loop run by the local endpoint's user pool and SES answered locally, printing each round; then
+ * start `cdk-cognito-custom-auth local` on the same cloud assembly and sign in with Amplify JS.
+ * Exits non-zero unless both sign-ins end with tokens.
  */
 function mistype(code: string): string {
   return `${(Number(code[0]) + 1) % 10}${code.slice(1)}`;
@@ -71,6 +77,34 @@ async function main(): Promise<void> {
     console.log(`Signed in after ${round} rounds: tokens issued; ${localAws.received.length} emails sent (a retry reuses its code).`);
   } finally {
     await localAws.stop();
+  }
+  await signInThroughTheLocalCommand(outdir, user);
+}
+
+/** The same cloud assembly as a local Cognito endpoint, with a real client signing in against it. */
+async function signInThroughTheLocalCommand(outdir: string, user: { username: string; password: string }): Promise<void> {
+  console.log(`Then the same cloud assembly as a local Cognito endpoint: npx cdk-cognito-custom-auth local --app ${path.relative(process.cwd(), outdir)}`);
+  const local = await startLocalCommand(outdir, [{ username: user.username, password: user.password, attributes: { email_verified: 'true' } }]);
+  try {
+    const pool = local.pool('CustomAuthExample');
+    console.log(`    Ready   at ${local.endpoint}: user pool ${pool.userPoolId}, app client ${pool.userPoolClientId}`);
+    const warn = console.warn;
+    console.warn = () => undefined; // Amplify warns that the endpoint is not Cognito's
+    configureAuth(pool.userPoolId, pool.userPoolClientId, local.endpoint);
+    console.warn = warn;
+    let codes = 0;
+    await signInWithPasswordThenCodes(user.username, user.password, async () => {
+      codes++;
+      return local.lastCodeSentTo(user.username);
+    });
+    console.log(`    Amplify JS signIn (CUSTOM_WITH_SRP): the password proven with SRP, then ${codes} codes read from ${local.endpoint}/_local/messages`);
+    const { tokens } = await fetchAuthSession();
+    const issuer = `${local.endpoint}/${pool.userPoolId}`;
+    const { payload } = await jwtVerify(String(tokens?.idToken), createRemoteJWKSet(new URL(`${issuer}/.well-known/jwks.json`)),
+      { issuer, audience: pool.userPoolClientId });
+    console.log(`    Tokens  the ID token for ${payload.email} verifies with jose against ${issuer}/.well-known/jwks.json`);
+  } finally {
+    await local.stop();
   }
 }
 

@@ -7,7 +7,8 @@
  * challenge of how many, attempts left, code length) arrive in `nextStep.additionalInfo`.
  *
  * Type-checked against aws-amplify in this repository's build (as a browser app compiles it), and run
- * end to end against the bundled handlers by test/e2e/clients.test.ts (passwordless). Copy it into your app.
+ * end to end (both flows) against `cdk-cognito-custom-auth local` by test/e2e/clients.test.ts and
+ * test/e2e/local-command.test.ts. Copy it into your app.
  */
 import { Amplify } from 'aws-amplify';
 import { confirmSignIn, signIn, type ConfirmSignInOutput, type SignInOutput } from 'aws-amplify/auth';
@@ -34,7 +35,7 @@ export type AskForCode = (challenge: CodeChallenge) => Promise<string>;
 /**
  * Point Amplify at the pool: the stack outputs `auth.userPool.userPoolId` and
  * `auth.userPoolClient.userPoolClientId`. `userPoolEndpoint` overrides Cognito's regional endpoint
- * (a proxy, or a local endpoint in tests).
+ * (a proxy, or `npx cdk-cognito-custom-auth local`).
  */
 export function configureAuth(userPoolId: string, userPoolClientId: string, userPoolEndpoint?: string): void {
   Amplify.configure({ Auth: { Cognito: { userPoolId, userPoolClientId, ...(userPoolEndpoint ? { userPoolEndpoint } : {}) } } });

@@ -6,7 +6,7 @@
  *
  * InitiateAuth and RespondToAuthChallenge are public APIs: no AWS credentials are needed.
  * Type-checked against @aws-sdk/client-cognito-identity-provider in this repository's build, and run
- * end to end against the bundled handlers by test/e2e/clients.test.ts.
+ * end to end against `cdk-cognito-custom-auth local` by test/e2e/clients.test.ts.
  */
 import { createInterface } from 'node:readline/promises';
 import {

@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { findTarball, packageViolations, REQUIRED_FILES } from '../../build-tools/check-package';
+import { findTarball, MAX_TARBALL_BYTES, packageJsonViolations, packageViolations, REQUIRED_FILES } from '../../build-tools/check-package';
 
 const GOOD = [
   'package/',
@@ -48,6 +48,15 @@ describe('check-package', () => {
     expect(violations[0]).toMatch(message);
   });
 
+  test('the local command: its bin must be shipped, and the tarball stays under 1 MB', () => {
+    const bin = { 'cdk-cognito-custom-auth': 'assets/local/cli.js' };
+    expect(packageJsonViolations({ bin }, GOOD, MAX_TARBALL_BYTES)).toEqual([]);
+    expect(packageJsonViolations({ bin }, GOOD.filter((file) => !file.endsWith('cli.js')), 1000))
+      .toEqual(['bin cdk-cognito-custom-auth points to assets/local/cli.js, which is not in the tarball']);
+    expect(packageJsonViolations({}, GOOD, 1000)).toEqual(['no bin cdk-cognito-custom-auth (the local endpoint command)']);
+    expect(packageJsonViolations({ bin }, GOOD, MAX_TARBALL_BYTES + 1)).toEqual([`weighs ${MAX_TARBALL_BYTES + 1} bytes, over ${MAX_TARBALL_BYTES} (1 MB)`]);
+  });
+
   test('declaration files are not sources', () => {
     expect(packageViolations([...GOOD, 'package/lib/private/validate.d.ts'])).toEqual([]);
   });
@@ -63,7 +72,7 @@ describe('check-package', () => {
       const root = path.join(dir, 'src');
       for (const file of files.filter((entry) => !entry.endsWith('/'))) {
         fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-        fs.writeFileSync(path.join(root, file), 'x');
+        fs.writeFileSync(path.join(root, file), file === 'package/package.json' ? JSON.stringify({ bin: { 'cdk-cognito-custom-auth': 'assets/local/cli.js' } }) : 'x');
       }
       fs.mkdirSync(path.join(dir, 'js'));
       execFileSync('tar', ['-czf', path.join(dir, 'js', 'cdk-cognito-custom-auth-0.0.0.tgz'), '-C', root, 'package']);

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { AwsCallError } from '../../lambda/aws-request';
 import { BudgetConfig, BudgetCounter, takeFromBudget } from '../../lambda/budget';
 import { Deadline } from '../../lambda/deadline';
-import { LocalDynamoDb } from '../support/local-dynamodb';
+import { LocalDynamoDb } from '../../src/local/dynamodb';
 
 /**
  * The cross-session budget against a real DynamoDB implementation (dynalite, in-process): the signed

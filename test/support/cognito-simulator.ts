@@ -1,5 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { TriggerHandlers } from './bundled-handlers';
+import { formatTimestamp, g, k, modPow, N, passwordClaimSignature, privateKey, scramblingParameter } from '../../src/local/srp';
+import { TokenSigner } from '../../src/local/tokens';
+import { CognitoError as LocalCognitoError, LocalUserPool } from '../../src/local/user-pool';
 
 /** A user the simulated pool knows. */
 export interface SimulatedUser {
@@ -16,58 +19,76 @@ export interface AuthResult {
   readonly AuthenticationResult?: { readonly AccessToken: string; readonly IdToken: string; readonly RefreshToken: string };
 }
 
-/** An error as Cognito's API returns it. */
+/** An error as Cognito's API returns it; the message starts with the code. */
 export class CognitoError extends Error {
   public constructor(public readonly code: string, message: string) {
     super(`${code}: ${message}`);
   }
 }
 
-interface SessionEntry {
-  readonly challengeName: string;
-  readonly challengeResult: boolean;
-  readonly challengeMetadata?: string;
-}
-
-interface ServerSession {
-  readonly username: string;
-  readonly user: SimulatedUser | undefined;
-  readonly history: SessionEntry[];
-  readonly challengeName: string;
-  readonly privateChallengeParameters?: Record<string, string>;
-  readonly challengeMetadata?: string;
-}
-
 /** How the simulated pool finds users, as a pool's sign-in settings say. */
 export interface SimulatedPoolOptions {
-  /** Attributes users may also sign in with (the pool's alias attributes). Default: `email`. */
+  /** Attributes users may also sign in with (the pool's alias attributes; email and phone once verified). Default: `email`. */
   readonly aliases?: string[];
 }
 
 /** Called after each trigger invocation, for a printout of the loop. */
 export type TriggerObserver = (trigger: 'define' | 'create' | 'verify', request: any, response: any) => void;
 
+const USER_POOL_ID = 'us-east-1_SIMULATED';
+/** One signing key for every simulated pool of a run: an RSA key takes a while to generate. */
+let sharedSigner: TokenSigner | undefined;
+const CLIENT_ID = 'simulatedclient';
+
 /**
- * Cognito's custom authentication loop as documented (user-pool-lambda-challenge.html), for an app
- * client with PreventUserExistenceErrors ENABLED and only ALLOW_CUSTOM_AUTH: it calls the triggers
- * with the events Cognito sends and applies their answers. The password step compares the password
- * instead of doing SRP math: what the triggers see (SRP_A, then PASSWORD_VERIFIER true/false) is the same.
+ * The local endpoint's user pool (src/local/user-pool.ts: Cognito's loop, sessions, SRP, tokens) for
+ * in-process tests: the triggers are handlers loaded in this process (so the run's log capture sees
+ * them), for an app client with PreventUserExistenceErrors ENABLED and only ALLOW_CUSTOM_AUTH. Clients
+ * answer PASSWORD_VERIFIER with a `PASSWORD`: this class plays the client side of SRP with it.
  */
 export class CognitoSimulator {
-  private readonly sessions = new Map<string, ServerSession>();
-  private readonly users: Map<string, SimulatedUser>;
-  /** Users who signed up and are not confirmed yet: Cognito refuses to sign them in. */
-  private readonly unconfirmed = new Set<string>();
-  private readonly aliases: string[];
+  private readonly pool: LocalUserPool;
+  /** The client's SRP secret `a` of each sign-in started with SRP_A, by session. */
+  private readonly srpClients = new Map<string, { a: bigint; A: bigint; parameters: Record<string, string> }>();
+  private pendingSrp?: { a: bigint; A: bigint };
+  /** The sign-up code Cognito emailed, by address. */
+  private readonly signUpCodes = new Map<string, string>();
 
   public constructor(
-    private readonly triggers: TriggerHandlers,
+    triggers: TriggerHandlers,
     users: SimulatedUser[],
-    private readonly observe: TriggerObserver = () => undefined,
+    observe: TriggerObserver = () => undefined,
     options: SimulatedPoolOptions = {},
   ) {
-    this.users = new Map(users.map((user) => [user.username.toLowerCase(), user]));
-    this.aliases = options.aliases ?? ['email'];
+    this.pool = new LocalUserPool({
+      userPoolId: USER_POOL_ID,
+      region: 'us-east-1',
+      clients: [{
+        clientId: CLIENT_ID,
+        explicitAuthFlows: ['ALLOW_CUSTOM_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+        preventUserExistenceErrors: true,
+        authSessionValidityMinutes: 3,
+        idTokenValiditySeconds: 3600,
+        accessTokenValiditySeconds: 3600,
+        refreshTokenValiditySeconds: 86400,
+      }],
+      usernameAttributes: [],
+      aliasAttributes: options.aliases ?? ['email'],
+      autoVerifiedAttributes: ['email'],
+      allowAdminCreateUserOnly: false,
+      passwordPolicy: {},
+      verificationEmail: { subject: 'Your verification code', message: '{####}' },
+      signer: (sharedSigner ??= TokenSigner.create(`https://cognito-idp.us-east-1.amazonaws.com/${USER_POOL_ID}`)),
+      sendMessage: (message) => this.signUpCodes.set(message.to, message.body),
+      invokeTrigger: async (trigger, event) => {
+        const result = await triggers[trigger](event);
+        observe(trigger, event.request, result?.response);
+        return result;
+      },
+    });
+    for (const user of users) {
+      this.pool.addUser(user.username, user.attributes, user.password);
+    }
   }
 
   /**
@@ -76,152 +97,97 @@ export class CognitoSimulator {
    * its owner confirms a code sent to it).
    */
   public signUp(username: string, password: string, attributes: Record<string, string>): void {
-    if (this.findUser(username)) {
-      throw new CognitoError('UsernameExistsException', 'User already exists');
-    }
-    const unverified = Object.fromEntries(Object.entries(attributes).filter(([name]) => !name.endsWith('_verified')));
-    this.users.set(username.toLowerCase(), { username, password, attributes: { sub: randomUUID(), ...unverified } });
-    this.unconfirmed.add(username.toLowerCase());
+    this.sync(() => this.pool.SignUp({
+      ClientId: CLIENT_ID,
+      Username: username,
+      Password: password,
+      UserAttributes: Object.entries(attributes).map(([Name, Value]) => ({ Name, Value })),
+    }));
   }
 
   /** ConfirmSignUp with the code Cognito emailed at sign-up: confirms the user and verifies that email. */
   public confirmSignUp(username: string): void {
-    this.confirm(username, { email_verified: 'true' });
+    const user = this.sync(() => this.pool.AdminGetUser({ UserPoolId: USER_POOL_ID, Username: username }));
+    const email = user.UserAttributes.find(({ Name }: { Name: string }) => Name === 'email')?.Value;
+    this.sync(() => this.pool.ConfirmSignUp({ ClientId: CLIENT_ID, Username: username, ConfirmationCode: this.signUpCodes.get(email) }));
   }
 
   /** AdminConfirmSignUp: confirms the user; no address is verified by it. */
   public adminConfirmSignUp(username: string): void {
-    this.confirm(username, {});
+    this.sync(() => this.pool.AdminConfirmSignUp({ UserPoolId: USER_POOL_ID, Username: username }));
   }
 
-  /** VerifyUserAttribute: the user entered the code Cognito sent to that attribute. */
+  /** The user entered the code Cognito sent to that attribute (VerifyUserAttribute): it is verified. */
   public verifyUserAttribute(username: string, attribute: 'email' | 'phone_number'): void {
-    this.confirm(username, { [`${attribute}_verified`]: 'true' });
+    this.sync(() => this.pool.AdminUpdateUserAttributes({
+      UserPoolId: USER_POOL_ID, Username: username, UserAttributes: [{ Name: `${attribute}_verified`, Value: 'true' }],
+    }));
   }
 
-  private confirm(username: string, verified: Record<string, string>): void {
-    const user = this.users.get(username.toLowerCase());
-    if (!user) {
-      throw new CognitoError('UserNotFoundException', 'Username/client id combination not found.');
-    }
-    this.unconfirmed.delete(username.toLowerCase());
-    this.users.set(username.toLowerCase(), { ...user, attributes: { ...user.attributes, ...verified } });
-  }
-
-  /** InitiateAuth with AuthFlow=CUSTOM_AUTH. Pass `CHALLENGE_NAME: 'SRP_A'` to start with the password. */
+  /** InitiateAuth with AuthFlow=CUSTOM_AUTH. Pass `CHALLENGE_NAME: 'SRP_A'` and any `SRP_A` to start with the password. */
   public async initiateAuth(authFlow: string, authParameters: Record<string, string>): Promise<AuthResult> {
-    if (authFlow !== 'CUSTOM_AUTH') {
-      throw new CognitoError('InvalidParameterException', `${authFlow} flow is not enabled for this client`);
+    const parameters = { ...authParameters };
+    if (parameters.CHALLENGE_NAME === 'SRP_A' && parameters.SRP_A) {
+      const a = BigInt(`0x${randomBytes(32).toString('hex')}`);
+      this.pendingSrp = { a, A: modPow(g, a, N) };
+      parameters.SRP_A = this.pendingSrp.A.toString(16);
     }
-    const user = this.findUser(authParameters.USERNAME);
-    if (user && this.unconfirmed.has(user.username.toLowerCase())) {
-      throw new CognitoError('UserNotConfirmedException', 'User is not confirmed.');
-    }
-    // Signed in by an alias, the triggers and the client see the user's own username.
-    const username = user?.username ?? authParameters.USERNAME;
-    const history: SessionEntry[] = authParameters.CHALLENGE_NAME === 'SRP_A' && authParameters.SRP_A
-      ? [{ challengeName: 'SRP_A', challengeResult: true }]
-      : [];
-    return this.nextStep(username, user, history);
+    const result = await this.call((pool) => pool.InitiateAuth({ ClientId: CLIENT_ID, AuthFlow: authFlow, AuthParameters: parameters }));
+    this.rememberSrp(result);
+    return result;
   }
 
   /** RespondToAuthChallenge: `PASSWORD_VERIFIER` with `PASSWORD`, or `CUSTOM_CHALLENGE` with `ANSWER`. */
-  public async respondToAuthChallenge(
-    challengeName: string,
-    session: string,
-    responses: Record<string, string>,
-    clientMetadata?: Record<string, string>,
-  ): Promise<AuthResult> {
-    const state = this.sessions.get(session);
-    this.sessions.delete(session); // single use
-    if (!state || state.challengeName !== challengeName || responses.USERNAME?.toLowerCase() !== state.username.toLowerCase()) {
-      throw new CognitoError('NotAuthorizedException', 'Invalid session for the user.');
+  public async respondToAuthChallenge(challengeName: string, session: string, responses: Record<string, string>,
+    clientMetadata?: Record<string, string>): Promise<AuthResult> {
+    let challengeResponses = responses;
+    const srp = this.srpClients.get(session);
+    if (challengeName === 'PASSWORD_VERIFIER' && srp && responses.PASSWORD !== undefined) {
+      const { SALT, SRP_B, SECRET_BLOCK, USER_ID_FOR_SRP } = srp.parameters;
+      const B = BigInt(`0x${SRP_B}`);
+      const x = privateKey(USER_POOL_ID, USER_ID_FOR_SRP, responses.PASSWORD, SALT);
+      const u = scramblingParameter(srp.A, B);
+      const S = modPow((B - k * modPow(g, x, N) % N + N) % N, srp.a + u * x, N);
+      const timestamp = formatTimestamp(new Date());
+      challengeResponses = {
+        USERNAME: responses.USERNAME,
+        PASSWORD_CLAIM_SECRET_BLOCK: SECRET_BLOCK,
+        PASSWORD_CLAIM_SIGNATURE: passwordClaimSignature(USER_POOL_ID, USER_ID_FOR_SRP, u, S, SECRET_BLOCK, timestamp).toString('base64'),
+        TIMESTAMP: timestamp,
+      };
     }
-    if (challengeName === 'PASSWORD_VERIFIER') {
-      const correct = state.user !== undefined && responses.PASSWORD === state.user.password;
-      return this.nextStep(state.username, state.user, [...state.history, { challengeName, challengeResult: correct }], clientMetadata);
-    }
-    const request = {
-      userAttributes: state.user?.attributes ?? {},
-      privateChallengeParameters: state.privateChallengeParameters,
-      challengeAnswer: responses.ANSWER,
-      userNotFound: state.user === undefined,
-      clientMetadata,
-    };
-    const verified = await this.invoke('verify', 'VerifyAuthChallengeResponse_Authentication', state, request, { answerCorrect: false });
-    const entry = { challengeName, challengeResult: verified.answerCorrect === true, challengeMetadata: state.challengeMetadata };
-    return this.nextStep(state.username, state.user, [...state.history, entry], clientMetadata);
+    this.srpClients.delete(session);
+    return this.call((pool) => pool.RespondToAuthChallenge({
+      ClientId: CLIENT_ID, ChallengeName: challengeName, Session: session, ChallengeResponses: challengeResponses, ClientMetadata: clientMetadata,
+    }));
   }
 
-  private findUser(username: string): SimulatedUser | undefined {
-    return this.users.get(username.toLowerCase())
-      ?? [...this.users.values()].find((user) => this.aliases.some((alias) => user.attributes[alias]?.toLowerCase() === username.toLowerCase()));
+  private rememberSrp(result: AuthResult): void {
+    if (result.ChallengeName === 'PASSWORD_VERIFIER' && this.pendingSrp && result.Session) {
+      this.srpClients.set(result.Session, { ...this.pendingSrp, parameters: result.ChallengeParameters ?? {} });
+    }
+    this.pendingSrp = undefined;
   }
 
-  private async nextStep(
-    username: string,
-    user: SimulatedUser | undefined,
-    history: SessionEntry[],
-    clientMetadata?: Record<string, string>,
-  ): Promise<AuthResult> {
-    const base = { username, user, history, challengeName: '' };
-    const common = { userAttributes: user?.attributes ?? {}, session: history, userNotFound: user === undefined };
-    const decision = await this.invoke('define', 'DefineAuthChallenge_Authentication', base,
-      { ...common, clientMetadata }, { issueTokens: false, failAuthentication: false });
-    if (decision.issueTokens === true && decision.failAuthentication !== true) {
-      return { AuthenticationResult: { AccessToken: `access-${randomUUID()}`, IdToken: `id-${randomUUID()}`, RefreshToken: `refresh-${randomUUID()}` } };
-    }
-    if (decision.failAuthentication === true || decision.issueTokens === true) {
-      throw new CognitoError('NotAuthorizedException', 'Incorrect username or password.');
-    }
-    if (decision.challengeName === 'PASSWORD_VERIFIER') {
-      return this.openSession({ ...base, challengeName: 'PASSWORD_VERIFIER' }, { USERNAME: username, SALT: 'simulated', SRP_B: 'simulated', SECRET_BLOCK: 'simulated' });
-    }
-    if (decision.challengeName !== 'CUSTOM_CHALLENGE') {
-      throw new CognitoError('InvalidLambdaResponseException', 'Invalid challenge name from DefineAuthChallenge.');
-    }
-    const created = await this.invoke('create', 'CreateAuthChallenge_Authentication', base,
-      { ...common, challengeName: 'CUSTOM_CHALLENGE', clientMetadata },
-      { publicChallengeParameters: {}, privateChallengeParameters: {}, challengeMetadata: '' });
-    return this.openSession(
-      { ...base, challengeName: 'CUSTOM_CHALLENGE', privateChallengeParameters: created.privateChallengeParameters, challengeMetadata: created.challengeMetadata },
-      { ...created.publicChallengeParameters, USERNAME: username },
-    );
-  }
-
-  private openSession(state: ServerSession, challengeParameters: Record<string, string>): AuthResult {
-    const session = randomUUID();
-    this.sessions.set(session, state);
-    return { ChallengeName: state.challengeName, ChallengeParameters: challengeParameters, Session: session };
-  }
-
-  private async invoke(
-    trigger: 'define' | 'create' | 'verify',
-    triggerSource: string,
-    state: Pick<ServerSession, 'username'>,
-    request: Record<string, unknown>,
-    response: Record<string, unknown>,
-  ): Promise<any> {
-    const event = {
-      version: '1',
-      region: 'us-east-1',
-      userPoolId: 'us-east-1_SIMULATED',
-      userName: state.username,
-      callerContext: { awsSdkVersion: 'aws-sdk-js-3', clientId: 'simulatedclient' },
-      triggerSource,
-      request: structuredClone(request),
-      response,
-    };
-    let result;
+  private async call(action: (pool: LocalUserPool) => Promise<Record<string, any>>): Promise<AuthResult> {
     try {
-      result = await this.triggers[trigger](event);
+      return await action(this.pool) as AuthResult;
     } catch (error) {
-      const name = { define: 'DefineAuthChallenge', create: 'CreateAuthChallenge', verify: 'VerifyAuthChallengeResponse' }[trigger];
-      throw new CognitoError('UserLambdaValidationException', `${name} failed with error ${(error as Error).message}.`);
+      throw asSimulatorError(error);
     }
-    this.observe(trigger, event.request, result.response);
-    return result.response;
   }
+
+  private sync(action: () => Record<string, any>): Record<string, any> {
+    try {
+      return action();
+    } catch (error) {
+      throw asSimulatorError(error);
+    }
+  }
+}
+
+function asSimulatorError(error: unknown): unknown {
+  return error instanceof LocalCognitoError ? new CognitoError(error.code, error.message) : error;
 }
 
 /** The challenge parameters every custom challenge returns to the client, known user or not. */

@@ -6,7 +6,14 @@ import { Deadline } from '../../lambda/deadline';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const dynalite: (options: Record<string, number>) => Server = require('dynalite');
 
-/** A local DynamoDB endpoint for the cross-session limits: the handlers' signed calls reach it through AWS_ENDPOINT_URL_DYNAMODB. */
+/** The key schema (and indexes) of a table, as a template writes them. */
+export interface TableSchema {
+  readonly AttributeDefinitions: unknown[];
+  readonly KeySchema: unknown[];
+  readonly GlobalSecondaryIndexes?: unknown[];
+}
+
+/** A local DynamoDB (dynalite, in memory) for the cross-session limits: the handlers' signed calls reach it through AWS_ENDPOINT_URL_DYNAMODB. */
 export class LocalDynamoDb {
   public static async start(): Promise<LocalDynamoDb> {
     const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
@@ -19,14 +26,17 @@ export class LocalDynamoDb {
   private constructor(private readonly server: Server, public readonly endpoint: string) {}
 
   /** Creates an empty table with the construct's schema (partition key `pk`) and returns its name. */
-  public async createLimitsTable(prefix = 'limits'): Promise<string> {
-    const name = `${prefix}-${++this.tables}`;
-    await this.call('CreateTable', {
-      TableName: name,
+  public createLimitsTable(prefix = 'limits'): Promise<string> {
+    return this.createTable(`${prefix}-${++this.tables}`, {
       AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
     });
+  }
+
+  /** Creates an empty on-demand table with a template's key schema (and indexes) and returns its name once ACTIVE. */
+  public async createTable(name: string, schema: TableSchema): Promise<string> {
+    const { AttributeDefinitions, KeySchema, GlobalSecondaryIndexes } = schema;
+    await this.call('CreateTable', { TableName: name, AttributeDefinitions, KeySchema, GlobalSecondaryIndexes, BillingMode: 'PAY_PER_REQUEST' });
     // dynalite answers ResourceNotFound for a moment after CreateTable: wait until the table is ACTIVE.
     while (JSON.parse(await this.call('DescribeTable', { TableName: name })).Table.TableStatus !== 'ACTIVE') {
       await new Promise((resolve) => setTimeout(resolve, 5));

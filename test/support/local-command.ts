@@ -1,0 +1,102 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { createInterface } from 'node:readline';
+import type { App } from 'aws-cdk-lib';
+import type { MailboxEntry, RunningPool } from '../../src/local/server';
+
+/** The command as the package ships it (bundled by `npx projen bundle`). */
+export const LOCAL_COMMAND = path.join(__dirname, '..', '..', 'assets', 'local', 'cli.js');
+
+/** One pool of the first stdout line. */
+export type LocalPool = RunningPool;
+
+/** One entry of `GET /_local/messages`. */
+export type LocalMessage = MailboxEntry;
+
+/** A running `cdk-cognito-custom-auth local`, started as users start it: a child process. */
+export interface RunningCommand {
+  readonly endpoint: string;
+  readonly userPools: LocalPool[];
+  /** Every stdout line after the first, and every stderr line (the functions' logs). */
+  readonly output: string[];
+  readonly child: ChildProcess;
+  pool(stack: string): LocalPool;
+  messages(): Promise<LocalMessage[]>;
+  /** The API actions received, oldest first (`GET /_local/requests`). */
+  actions(): Promise<string[]>;
+  /** The code in the newest message to `to` (the only run of 6 to 10 digits in the default templates). */
+  lastCodeSentTo(to: string): Promise<string>;
+  /** Moves the endpoint's clock ahead (sessions, tokens). */
+  advanceClock(seconds: number): Promise<void>;
+  /** Ctrl-C, and the exit code. */
+  stop(): Promise<number | null>;
+  /** Ctrl-C, then removes the cloud assembly (for one from `synthesizeToTemp`). */
+  stopAndRemove(): Promise<number | null>;
+}
+
+/** Synthesizes `app` into a fresh temporary directory and returns it. */
+export function synthesizeToTemp(build: (outdir: string) => App): string {
+  const outdir = mkdtempSync(path.join(tmpdir(), 'local-cognito-'));
+  build(outdir).synth();
+  return outdir;
+}
+
+/** Starts the command on a cloud assembly on a free port and waits for its first stdout line. */
+export async function startLocalCommand(app: string, users: unknown[] = [], extraArgs: string[] = []): Promise<RunningCommand> {
+  const usersFile = path.join(app, 'users.json');
+  writeFileSync(usersFile, JSON.stringify(users));
+  const child = spawn(process.execPath, [LOCAL_COMMAND, 'local', '--app', app, '--port', '0', '--users', usersFile, ...extraArgs], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  createInterface({ input: child.stderr! }).on('line', (line) => output.push(line));
+  const lines = createInterface({ input: child.stdout! });
+  const first = await new Promise<string>((resolve, reject) => {
+    lines.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`the command exited (${code}) before it was ready:\n${output.join('\n')}`)));
+  });
+  lines.on('line', (line) => output.push(line));
+  const ready: { endpoint: string; userPools: LocalPool[] } = JSON.parse(first);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const messages = async () => (await fetch(`${ready.endpoint}/_local/messages`)).json() as Promise<LocalMessage[]>;
+  return {
+    ...ready,
+    output,
+    child,
+    pool: (stack) => {
+      const found = ready.userPools.find((pool) => pool.stack === stack);
+      if (!found) {
+        throw new Error(`no pool in stack ${stack}: ${first}`);
+      }
+      return found;
+    },
+    messages,
+    actions: async () => ((await (await fetch(`${ready.endpoint}/_local/requests`)).json()) as Array<{ action: string }>).map(({ action }) => action),
+    lastCodeSentTo: async (to) => {
+      const message = (await messages()).reverse().find((candidate) => candidate.to === to);
+      const code = message?.body.match(/\d{6,10}/)?.[0];
+      if (!code) {
+        throw new Error(`no code was sent to ${to}`);
+      }
+      return code;
+    },
+    advanceClock: async (seconds) => {
+      const response = await fetch(`${ready.endpoint}/_local/clock`, { method: 'POST', body: JSON.stringify({ advanceSeconds: seconds }) });
+      if (!response.ok) {
+        throw new Error(`clock: ${response.status}`);
+      }
+    },
+    stop: async () => {
+      child.kill('SIGINT');
+      return exited;
+    },
+    stopAndRemove: async () => {
+      child.kill('SIGINT');
+      const code = await exited;
+      rmSync(app, { recursive: true, force: true });
+      return code;
+    },
+  };
+}
