@@ -1,4 +1,4 @@
-import { CfnResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { CfnResource, Duration, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -9,8 +9,8 @@ import { Construct } from 'constructs';
 import { CodeDelivery } from './code-delivery';
 import type { CrossSessionLimits } from './custom-auth-user-pool';
 import {
-  AttachablePool, attachablePool, checkOtherClients, checkPoolForCustomAuth, CustomAttributeSchema, customAttributesOf, hardenedWriteAttributes,
-  signUpWriteAttributes,
+  AttachablePool, attachablePool, checkOtherClients, checkPoolForCustomAuth, CustomAttributeSchema, customAttributesOf, GuardedAttributes,
+  hardenedWriteAttributes, recoveryAttributesOf, signUpWriteAttributes,
 } from './private/attach-checks';
 import { CreateAuthChallengeFunction } from './private/create-auth-challenge-function';
 import { DefineAuthChallengeFunction } from './private/define-auth-challenge-function';
@@ -49,7 +49,9 @@ export interface CustomAuthClientOptions {
 
   /**
    * OAuth settings of the app client. Custom authentication runs only through the
-   * InitiateAuth API: leave OAuth off unless a federated or machine flow needs it.
+   * InitiateAuth API: leave OAuth off unless a federated or machine flow needs it. Managed login
+   * never runs custom challenges, so the client offers it only the pool's federated identity
+   * providers, never the pool's own users (`COGNITO`).
    *
    * @default - OAuth disabled
    */
@@ -219,6 +221,8 @@ export class CustomAuth extends Construct {
   private readonly pool: AttachablePool;
   /** The attributes codes are sent to; no client this construct creates may write them. */
   private readonly destinationAttributes: ReadonlySet<string>;
+  /** What no client this construct creates may write: the destinations and, with `passwordFirst`, the recovery attributes. */
+  private readonly guardedAttributes: GuardedAttributes;
   /** The clients this construct created, which the checks of other clients skip. */
   private readonly ownClients = new Set<cognito.UserPoolClient>();
 
@@ -297,6 +301,8 @@ export class CustomAuth extends Construct {
     const delivery = this.bindDeliveries(props, challengeCount, create, customAttributesOf(pool.cfn));
     create.addEnvironment(ENV.codeDelivery, Stack.of(this).toJsonString(delivery.config));
     this.destinationAttributes = delivery.attributes;
+    // With passwordFirst the password is a factor: a token that could move its recovery address could reset it.
+    this.guardedAttributes = { destinations: delivery.attributes, recovery: new Set(props.passwordFirst ? recoveryAttributesOf(pool.cfn) : []) };
     warnBeyondStandards(this, props, delivery.attributes);
 
     pool.userPool.addTrigger(cognito.UserPoolOperation.DEFINE_AUTH_CHALLENGE, define);
@@ -324,15 +330,22 @@ export class CustomAuth extends Construct {
    * attributes codes are sent to.
    */
   public addClient(id: string, options: CustomAuthClientOptions = {}): cognito.UserPoolClient {
-    return this.newClient(id, {
+    const client = this.newClient(id, {
       // Custom auth (+ refresh, which CDK always adds): any password-only flow would skip the challenges.
       authFlows: { custom: true },
       generateSecret: options.generateSecret ?? false,
       authSessionValidity: minutesProp('authSessionValidity', options.authSessionValidity, AUTH_SESSION_VALIDITY_MINUTES),
       disableOAuth: options.oAuth === undefined,
       oAuth: options.oAuth,
-      writeAttributes: hardenedWriteAttributes(options.writeAttributes, this.destinationAttributes, customAttributesOf(this.pool.cfn)),
+      writeAttributes: hardenedWriteAttributes(options.writeAttributes, this.guardedAttributes, customAttributesOf(this.pool.cfn)),
     });
+    if (options.oAuth !== undefined) {
+      // The pool's federated providers only, registered before or after: managed login never runs custom
+      // challenges, so its COGNITO provider would sign users in with a password (or passwordless) alone.
+      (client.node.defaultChild as cognito.CfnUserPoolClient).supportedIdentityProviders = Lazy.list(
+        { produce: () => this.userPool.identityProviders.map((provider) => provider.providerName) }, { omitEmpty: true });
+    }
+    return client;
   }
 
   /**

@@ -186,6 +186,50 @@ describe('CustomAuth', () => {
       )).toThrow(/^writeAttributes must not include custom:chat_id, got \["custom:chat_id"\]: codes are sent to custom:chat_id/);
     });
 
+    test('with passwordFirst, the recovery address is not writable either: a token could point password resets at its holder', () => {
+      // GIVEN codes by email, password resets by SMS
+      const { stack } = attach({ passwordFirst: true }, { accountRecovery: cognito.AccountRecovery.PHONE_ONLY_WITHOUT_MFA });
+
+      // THEN the client writes neither the codes' nor the resets' address
+      const writes = Object.values(Template.fromStack(stack).findResources('AWS::Cognito::UserPoolClient'))[0].Properties.WriteAttributes;
+      expect(writes).toEqual(ALL_STANDARD_BUT_EMAIL.filter((attribute) => !attribute.startsWith('phone_number')));
+      expect(() => attach(
+        { passwordFirst: true, writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ givenName: true, phoneNumber: true }) },
+        { accountRecovery: cognito.AccountRecovery.PHONE_ONLY_WITHOUT_MFA },
+      )).toThrow('writeAttributes must not include phone_number, got ["given_name","phone_number"]: with passwordFirst, password reset codes go to '
+        + 'phone_number, and a user\'s access token could change it (UpdateUserAttributes, then VerifyUserAttribute) and reset the password, '
+        + 'leaving the codes as the only factor.');
+      // Cognito's default without an AccountRecoverySetting is a verified phone number, else email.
+      const legacy = attach({ passwordFirst: true }, {}, (_stack, pool) => {
+        (pool.node.defaultChild as cognito.CfnUserPool).accountRecoverySetting = undefined;
+      });
+      expect(Object.values(Template.fromStack(legacy.stack).findResources('AWS::Cognito::UserPoolClient'))[0].Properties.WriteAttributes)
+        .not.toContain('phone_number');
+    });
+
+    test('without passwordFirst, or with admin-only recovery, the recovery address stays writable', () => {
+      const phone = new cognito.ClientAttributes().withStandardAttributes({ phoneNumber: true });
+      expect(() => attach({ writeAttributes: phone }, { accountRecovery: cognito.AccountRecovery.PHONE_ONLY_WITHOUT_MFA })).not.toThrow();
+      expect(() => attach({ passwordFirst: true, writeAttributes: phone }, { accountRecovery: cognito.AccountRecovery.NONE })).not.toThrow();
+    });
+
+    test('with oAuth, a client leaves the COGNITO provider out: managed login never runs custom challenges', () => {
+      // GIVEN a client with a user OAuth flow, and a federated provider registered after it
+      const oAuth = { flows: { authorizationCodeGrant: true }, callbackUrls: ['https://app.example.com/callback'] };
+      const noProvider = Template.fromStack(attach({ oAuth }).stack);
+      const attached = attach({ oAuth });
+      new cognito.UserPoolIdentityProviderOidc(attached.stack, 'Idp', {
+        userPool: attached.pool, name: 'Corp', clientId: 'id', clientSecret: 'secret', issuerUrl: 'https://idp.example.com',
+      });
+
+      // THEN only the federated provider signs in through managed login
+      noProvider.hasResourceProperties('AWS::Cognito::UserPoolClient', { AllowedOAuthFlows: ['code'], SupportedIdentityProviders: Match.absent() });
+      Template.fromStack(attached.stack).hasResourceProperties('AWS::Cognito::UserPoolClient', {
+        AllowedOAuthFlows: ['code'],
+        SupportedIdentityProviders: [{ Ref: Match.stringLikeRegexp('^Idp') }],
+      });
+    });
+
     test('writeAttributes with a token is passed through unchecked', () => {
       const { stack } = attach({ writeAttributes: new cognito.ClientAttributes().withCustomAttributes(Fn.importValue('AttributeName')) });
 
@@ -320,6 +364,7 @@ describe('CustomAuth', () => {
         'The app client Existing/Pool/Web of the same user pool allows ALLOW_USER_SRP_AUTH (Cognito\'s default when no auth flow is set): a sign-in there gets tokens without the one-time '
         + 'codes of Existing/CustomAuth. Allow only custom auth on it (authFlows: { custom: true }), or create it with addClient() of this construct. '
         + '[ack: cdk-cognito-custom-auth:otherClientPasswordFlow]',
+        expect.stringMatching(/^The app client Existing\/Pool\/Web of the same user pool signs the pool's own users in through managed login/),
         'The app client Existing/Pool/Web of the same user pool lets users change email, email_verified with their access token, where the '
         + 'one-time codes of Existing/CustomAuth go: a stolen token could redirect every later code. Give it writeAttributes without them, '
         + 'or create it with addClient() of this construct. [ack: cdk-cognito-custom-auth:otherClientWritesDestination]',
@@ -341,18 +386,44 @@ describe('CustomAuth', () => {
       [{ user: true }, 'ALLOW_USER_AUTH'],
     ])('a client with %j is a warning', (authFlows, flow) => {
       const attached = attach();
-      attached.pool.addClient('Web', { authFlows, writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ givenName: true }) });
+      attached.pool.addClient('Web', { authFlows, disableOAuth: true, writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ givenName: true }) });
 
       expect(warningsOf(attached)).toEqual([expect.stringContaining(`allows ${flow}: a sign-in there gets tokens without the one-time codes`)]);
     });
 
-    test('a client that allows only custom auth and cannot write the destination is fine, as is a client of another pool', () => {
+    test('a client that signs the pool\'s own users in through managed login is a warning, even with custom auth only', () => {
+      // GIVEN a client hardened as the password-flow warning says, but with CDK's default OAuth (code and implicit, COGNITO)
+      const attached = attach({}, {}, (_stack, pool) => {
+        pool.addClient('Web', { authFlows: { custom: true }, writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ givenName: true }) });
+        pool.addClient('Federated', {
+          authFlows: { custom: true },
+          writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ givenName: true }),
+          supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.GOOGLE],
+        });
+        pool.addClient('Machine', {
+          authFlows: { custom: true },
+          writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ givenName: true }),
+          oAuth: { flows: { clientCredentials: true }, scopes: [cognito.OAuthScope.custom('api/read')] },
+        });
+      });
+
+      // THEN only the client with COGNITO and a user flow is named
+      expect(warningsOf(attached)).toEqual([
+        'The app client Existing/Pool/Web of the same user pool signs the pool\'s own users in through managed login (OAuth implicit, code with the '
+        + 'COGNITO identity provider), which never runs custom challenges: once the pool has a domain, a password (or a passwordless choice) alone gets '
+        + 'tokens there without the one-time codes of Existing/CustomAuth. Disable OAuth on it (disableOAuth: true), leave COGNITO out of its '
+        + 'supportedIdentityProviders, or create it with addClient() of this construct. [ack: cdk-cognito-custom-auth:otherClientManagedLogin]',
+      ]);
+    });
+
+    test('a client that allows only custom auth, no managed login, and cannot write the destination is fine, as is a client of another pool', () => {
       const attached = attach({ delivery: CodeDelivery.sms() }, {}, (stack, pool) => {
-        pool.addClient('Web', { authFlows: { custom: true }, writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ email: true }) });
+        pool.addClient('Web', { authFlows: { custom: true }, disableOAuth: true, writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ email: true }) });
         new cognito.UserPool(stack, 'Other').addClient('Elsewhere', { authFlows: { userPassword: true } });
       });
 
-      expect(warningsOf(attached)).toEqual([]);
+      // Only the standards' warning about SMS itself.
+      expect(warningsOf(attached)).toEqual([expect.stringContaining('[ack: cdk-cognito-custom-auth:smsIsRestricted]')]);
     });
 
     test('a client whose auth flows and write attributes are tokens is not guessed at', () => {
@@ -372,6 +443,7 @@ describe('CustomAuth', () => {
 
       expect(warningsOf(attached)).toEqual([
         expect.stringMatching(/^The app client Web\/Client of the same user pool allows ALLOW_USER_SRP_AUTH/),
+        expect.stringMatching(/^The app client Web\/Client of the same user pool signs the pool's own users in through managed login/),
         expect.stringMatching(/^The app client Web\/Client of the same user pool lets users change email, email_verified/),
       ]);
     });
@@ -396,7 +468,10 @@ describe('CustomAuth', () => {
       expect(warningsOf(attach({ passwordFirst: true }, { accountRecovery: cognito.AccountRecovery.NONE }))).toEqual([]);
       expect(warningsOf(attach({ passwordFirst: false }, { accountRecovery: cognito.AccountRecovery.EMAIL_ONLY }))).toEqual([]);
       expect(warningsOf(attach({ passwordFirst: true, delivery: CodeDelivery.sms() }, { accountRecovery: cognito.AccountRecovery.PHONE_AND_EMAIL })))
-        .toEqual([expect.stringContaining('lets users reset their password through phone_number, where the sign-in codes go')]);
+        .toEqual([
+          expect.stringContaining('[ack: cdk-cognito-custom-auth:smsIsRestricted]'),
+          expect.stringContaining('lets users reset their password through phone_number, where the sign-in codes go'),
+        ]);
     });
   });
 });

@@ -50,6 +50,9 @@ const CUSTOM_AUTH_TRIGGERS = ['DefineAuthChallenge', 'CreateAuthChallenge', 'Ver
 const PASSWORD_FLOWS = ['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_USER_AUTH',
   'ADMIN_NO_SRP_AUTH', 'USER_PASSWORD_AUTH'];
 
+/** The identity provider of the pool's own users in a client's SupportedIdentityProviders. */
+const MANAGED_LOGIN_PROVIDER = 'COGNITO';
+
 /** Account recovery mechanisms by the attribute they send the reset code to. */
 const RECOVERY_ATTRIBUTES: Record<string, string> = { verified_email: 'email', verified_phone_number: 'phone_number' };
 
@@ -103,21 +106,37 @@ export function customAttributesOf(cfn: cognito.CfnUserPool): CustomAttributeSch
 }
 
 /**
+ * The attributes no user's own access token may write: where the codes go and, with `passwordFirst`,
+ * where password reset codes go (a token that could point recovery at its holder would reset the password).
+ */
+export interface GuardedAttributes {
+  readonly destinations: ReadonlySet<string>;
+  readonly recovery: ReadonlySet<string>;
+}
+
+/**
  * The write attributes of a client the construct creates: the user's, which must not name a protected
  * attribute, or every writable attribute of the pool except the protected ones.
  */
 export function hardenedWriteAttributes(
   writeAttributes: cognito.ClientAttributes | undefined,
-  destinations: ReadonlySet<string>,
+  guarded: GuardedAttributes,
   customAttributes: CustomAttributeSchema[],
 ): cognito.ClientAttributes {
-  const protectedAttributes = protectedAttributesOf(destinations);
+  const protectedAttributes = protectedAttributesOf(guarded);
   if (writeAttributes !== undefined) {
     const named = writeAttributes.attributes().filter((attribute) => !Token.isUnresolved(attribute) && protectedAttributes.has(attribute));
-    if (named.length > 0) {
-      throw new Error(`writeAttributes must not include ${named.join(', ')}, got ${JSON.stringify(writeAttributes.attributes())}: codes are sent to `
-        + `${[...destinations].join(', ')}, and a user's access token could change it (UpdateUserAttributes) and receive every later code. `
+    const codes = named.filter((attribute) => protectedAttributesOf({ destinations: guarded.destinations, recovery: new Set() }).has(attribute));
+    if (codes.length > 0) {
+      throw new Error(`writeAttributes must not include ${codes.join(', ')}, got ${JSON.stringify(writeAttributes.attributes())}: codes are sent to `
+        + `${[...guarded.destinations].join(', ')}, and a user's access token could change it (UpdateUserAttributes) and receive every later code. `
         + 'Remove it; change a user\'s address through an admin path (AdminUpdateUserAttributes), as the README\'s "Changing a user\'s address" shows.');
+    }
+    if (named.length > 0) {
+      throw new Error(`writeAttributes must not include ${named.join(', ')}, got ${JSON.stringify(writeAttributes.attributes())}: with passwordFirst, `
+        + `password reset codes go to ${[...guarded.recovery].join(', ')}, and a user's access token could change it (UpdateUserAttributes, `
+        + 'then VerifyUserAttribute) and reset the password, leaving the codes as the only factor. Remove it; change a user\'s address '
+        + 'through an admin path (AdminUpdateUserAttributes), or set the pool\'s account recovery to cognito.AccountRecovery.NONE.');
     }
     return writeAttributes;
   }
@@ -139,10 +158,21 @@ function writableExcept(excluded: ReadonlySet<string>, customAttributes: CustomA
   return new cognito.ClientAttributes().withStandardAttributes(standard).withCustomAttributes(...custom.map((attribute) => attribute.name));
 }
 
-/** The destinations and, for email and phone_number, their `_verified` companions. */
-function protectedAttributesOf(destinations: ReadonlySet<string>): Set<string> {
-  const verified = [...destinations].filter((attribute) => attribute === 'email' || attribute === 'phone_number').map((attribute) => `${attribute}_verified`);
-  return new Set([...destinations, ...verified]);
+/** The guarded attributes and, for email and phone_number, their `_verified` companions. */
+function protectedAttributesOf(guarded: GuardedAttributes): Set<string> {
+  const named = [...guarded.destinations, ...guarded.recovery];
+  const verified = named.filter((attribute) => attribute === 'email' || attribute === 'phone_number').map((attribute) => `${attribute}_verified`);
+  return new Set([...named, ...verified]);
+}
+
+/** The attributes the pool sends password reset codes to (`email`, `phone_number`), from its account recovery setting. */
+export function recoveryAttributesOf(cfn: cognito.CfnUserPool): string[] {
+  const setting = resolved(cfn, cfn.accountRecoverySetting);
+  const mechanisms: unknown[] = Array.isArray(setting?.recoveryMechanisms)
+    ? setting.recoveryMechanisms.map((mechanism: { name?: unknown }) => mechanism?.name)
+    // Without AccountRecoverySetting Cognito recovers through a verified phone number, else a verified email.
+    : ['verified_phone_number', 'verified_email'];
+  return mechanisms.map((name) => RECOVERY_ATTRIBUTES[String(name)]).filter((attribute) => attribute !== undefined);
 }
 
 /** Warnings about the pool's own settings, once the app is built. */
@@ -159,12 +189,7 @@ export function checkPoolForCustomAuth(
   if (!flow.passwordFirst) {
     return;
   }
-  const setting = resolved(cfn, cfn.accountRecoverySetting);
-  const mechanisms: unknown[] = Array.isArray(setting?.recoveryMechanisms)
-    ? setting.recoveryMechanisms.map((mechanism: { name?: unknown }) => mechanism?.name)
-    // Without AccountRecoverySetting Cognito recovers through a verified phone number, else a verified email.
-    : ['verified_phone_number', 'verified_email'];
-  const throughCodes = mechanisms.map((name) => RECOVERY_ATTRIBUTES[String(name)]).filter((attribute) => flow.destinations.has(attribute));
+  const throughCodes = recoveryAttributesOf(cfn).filter((attribute) => flow.destinations.has(attribute));
   if (throughCodes.length > 0) {
     Annotations.of(scope).addWarningV2('cdk-cognito-custom-auth:recoveryThroughCodeChannel', `With passwordFirst, the user pool ${cfn.node.path} `
       + `lets users reset their password through ${throughCodes.join(' and ')}, where the sign-in codes go: whoever reads those messages `
@@ -184,7 +209,7 @@ export function checkOtherClients(
   const clients = scope.node.root.node.findAll().filter((construct): construct is cognito.CfnUserPoolClient =>
     CfnResource.isCfnResource(construct) && construct.cfnResourceType === 'AWS::Cognito::UserPoolClient'
     && (construct as cognito.CfnUserPoolClient).userPoolId === userPool.userPoolId && !own.has(construct));
-  const protectedAttributes = protectedAttributesOf(flow.destinations);
+  const protectedAttributes = protectedAttributesOf({ destinations: flow.destinations, recovery: new Set() });
   for (const client of clients) {
     const path = clientPath(client);
     const flows = resolved(client, client.explicitAuthFlows);
@@ -195,6 +220,17 @@ export function checkOtherClients(
       Annotations.of(scope).addWarningV2('cdk-cognito-custom-auth:otherClientPasswordFlow', `The app client ${path} of the same user pool `
         + `allows ${passwordFlows.join(', ')}: a sign-in there gets tokens without the one-time codes of ${scope.node.path}. `
         + 'Allow only custom auth on it (authFlows: { custom: true }), or create it with addClient() of this construct.');
+    }
+    const oAuthFlows = resolved(client, client.allowedOAuthFlows);
+    const userFlows = Array.isArray(oAuthFlows) ? oAuthFlows.filter((name) => name === 'code' || name === 'implicit') : [];
+    const providers = resolved(client, client.supportedIdentityProviders);
+    if (resolved(client, client.allowedOAuthFlowsUserPoolClient) === true && userFlows.length > 0
+      && Array.isArray(providers) && providers.includes(MANAGED_LOGIN_PROVIDER)) {
+      Annotations.of(scope).addWarningV2('cdk-cognito-custom-auth:otherClientManagedLogin', `The app client ${path} of the same user pool `
+        + `signs the pool's own users in through managed login (OAuth ${userFlows.join(', ')} with the COGNITO identity provider), which never `
+        + `runs custom challenges: once the pool has a domain, a password (or a passwordless choice) alone gets tokens there without the `
+        + `one-time codes of ${scope.node.path}. Disable OAuth on it (disableOAuth: true), leave COGNITO out of its supportedIdentityProviders, `
+        + 'or create it with addClient() of this construct.');
     }
     const writes = resolved(client, client.writeAttributes);
     // Without WriteAttributes a client may write every standard attribute.
