@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { CodeDelivery } from './code-delivery';
 import type { CrossSessionLimits } from './custom-auth-user-pool';
 import {
-  AttachablePool, attachablePool, checkOtherClients, checkPoolForCustomAuth, CustomAttributeSchema, customAttributesOf, GuardedAttributes,
+  AttachablePool, attachablePool, checkClients, checkPoolForCustomAuth, CustomAttributeSchema, customAttributesOf, GuardedAttributes,
   hardenedWriteAttributes, recoveryAttributesOf, signUpWriteAttributes,
 } from './private/attach-checks';
 import { CreateAuthChallengeFunction } from './private/create-auth-challenge-function';
@@ -223,8 +223,8 @@ export class CustomAuth extends Construct {
   private readonly destinationAttributes: ReadonlySet<string>;
   /** What no client this construct creates may write: the destinations and, with `passwordFirst`, the recovery attributes. */
   private readonly guardedAttributes: GuardedAttributes;
-  /** The clients this construct created, which the checks of other clients skip. */
-  private readonly ownClients = new Set<cognito.UserPoolClient>();
+  /** The sign-up clients this construct created, which may write the destinations (they sign nobody in). */
+  private readonly signUpClients = new Set<cognito.UserPoolClient>();
 
   public constructor(scope: Construct, id: string, props: CustomAuthProps) {
     super(scope, id);
@@ -349,14 +349,14 @@ export class CustomAuth extends Construct {
   }
 
   /**
-   * Warns about the pool's recovery and other clients when the app is built: they can still change
-   * after this construct (a client added later, say).
+   * Warns about the pool's recovery and its clients when the app is built: they can still change
+   * after this construct (a client added later, an escape-hatch override, say).
    */
   private warnOnceBuilt(passwordFirst: boolean): void {
     this.node.addValidation({
       validate: () => {
         checkPoolForCustomAuth(this, this.pool.cfn, { passwordFirst, destinations: this.destinationAttributes });
-        checkOtherClients(this, this.pool.userPool, { skip: this.ownClients, destinations: this.destinationAttributes });
+        checkClients(this, this.pool.userPool, { signUpClients: this.signUpClients, destinations: this.destinationAttributes });
         return [];
       },
     });
@@ -369,16 +369,18 @@ export class CustomAuth extends Construct {
    * signs nobody in (no auth flow but refresh, no OAuth), so no token of it can change an address later.
    */
   public addSignUpClient(id: string, options: CustomAuthSignUpClientOptions = {}): cognito.UserPoolClient {
-    return this.newClient(id, {
+    const client = this.newClient(id, {
       // Only ALLOW_REFRESH_TOKEN_AUTH, which needs a refresh token this client can never issue.
       authFlows: { custom: false },
       generateSecret: options.generateSecret ?? false,
       disableOAuth: true,
       writeAttributes: signUpWriteAttributes(customAttributesOf(this.pool.cfn)),
     });
+    this.signUpClients.add(client);
+    return client;
   }
 
-  /** A client of the pool with what every client of this construct has, remembered so the checks of other clients skip it. */
+  /** A client of the pool with what every client of this construct has. */
   private newClient(id: string, options: cognito.UserPoolClientOptions): cognito.UserPoolClient {
     const client = new cognito.UserPoolClient(this, id, {
       ...options,
@@ -387,7 +389,6 @@ export class CustomAuth extends Construct {
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
     });
-    this.ownClients.add(client);
     return client;
   }
 

@@ -1,4 +1,4 @@
-import { App, Aspects, CfnElement, Duration, Fn, Stack } from 'aws-cdk-lib';
+import { App, Aspects, CfnElement, CfnResource, Duration, Fn, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -424,6 +424,29 @@ describe('CustomAuth', () => {
 
       // Only the standards' warning about SMS itself.
       expect(warningsOf(attached)).toEqual([expect.stringContaining('[ack: cdk-cognito-custom-auth:smsIsRestricted]')]);
+    });
+
+    test('escape-hatch overrides are checked as deployed: on the pool, another client, and the construct\'s own clients', () => {
+      // GIVEN settings changed with addPropertyOverride, which the L1's own properties do not show
+      const override = (construct: IConstruct, property: string, value: unknown) =>
+        (construct.node.defaultChild as CfnResource).addPropertyOverride(property, value);
+      const required = () => attach({}, {}, (_stack, pool) => override(pool, 'MfaConfiguration', 'ON'));
+      const triggered = () => attach({}, {}, (_stack, pool) => override(pool, 'LambdaConfig.DefineAuthChallenge', 'arn:aws:lambda:us-east-1:123456789012:function:x'));
+      const attached = attach({}, {}, (_stack, pool) => {
+        const web = pool.addClient('Web', { authFlows: { custom: true }, disableOAuth: true, writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ givenName: true }) });
+        override(web, 'ExplicitAuthFlows', ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']);
+      });
+      override(attached.auth.userPoolClient, 'WriteAttributes', ['email']);
+      override(attached.auth.addSignUpClient('SignUp'), 'ExplicitAuthFlows', ['ALLOW_USER_SRP_AUTH']);
+
+      // THEN
+      expect(required).toThrow(/^userPool must not require MFA/);
+      expect(triggered).toThrow(/^userPool already has a DefineAuthChallenge trigger/);
+      expect(warningsOf(attached)).toEqual([
+        expect.stringMatching(/^The app client Existing\/Pool\/Web of the same user pool allows ALLOW_USER_PASSWORD_AUTH/),
+        expect.stringMatching(/^The app client Existing\/CustomAuth\/Client of the same user pool lets users change email/),
+        expect.stringMatching(/^The app client Existing\/CustomAuth\/SignUp of the same user pool allows ALLOW_USER_SRP_AUTH/),
+      ]);
     });
 
     test('a client whose auth flows and write attributes are tokens is not guessed at', () => {

@@ -78,15 +78,15 @@ export function attachablePool(scope: Construct, userPool: cognito.IUserPool): A
       + 'across two stacks that is a dependency cycle. Create it in the pool\'s stack: new CustomAuth(Stack.of(userPool), ...).');
   }
   const pool: AttachablePool = { userPool: userPool as cognito.UserPool, cfn: cfn as cognito.CfnUserPool };
-  const taken = Object.keys(resolved(pool.cfn, pool.cfn.lambdaConfig) ?? {})
-    .map((key) => key.charAt(0).toUpperCase() + key.slice(1))
-    .filter((trigger) => CUSTOM_AUTH_TRIGGERS.includes(trigger));
+  const poolProperties = deployed(pool.cfn);
+  const taken = Object.entries(poolProperties.LambdaConfig ?? {})
+    .filter(([trigger, target]) => target !== undefined && CUSTOM_AUTH_TRIGGERS.includes(trigger)).map(([trigger]) => trigger);
   if (taken.length > 0) {
     throw new Error(`userPool already has a ${taken.join(', ')} trigger (${userPool.node.path}): a pool runs one function per trigger, `
       + 'and custom authentication needs its own Define, Create and Verify Auth Challenge triggers. Remove the pool\'s existing '
       + 'custom authentication triggers, or keep them and do not add CustomAuth.');
   }
-  if (resolved(pool.cfn, pool.cfn.mfaConfiguration) === 'ON') {
+  if (poolProperties.MfaConfiguration === 'ON') {
     throw new Error(`userPool must not require MFA, got mfa Mfa.REQUIRED (${userPool.node.path}): Cognito would add an SMS or TOTP `
       + 'step to every custom sign-in, which the Define trigger rejects, so nobody could sign in. Set mfa to cognito.Mfa.OFF: '
       + 'the one-time codes are the extra factors.');
@@ -96,13 +96,13 @@ export function attachablePool(scope: Construct, userPool: cognito.IUserPool): A
 
 /** The pool's custom attributes, from its schema. */
 export function customAttributesOf(cfn: cognito.CfnUserPool): CustomAttributeSchema[] {
-  const schema = resolved(cfn, cfn.schema);
+  const schema = deployed(cfn).Schema;
   if (!Array.isArray(schema)) {
     return [];
   }
   return schema
-    .filter((attribute) => typeof attribute?.name === 'string' && !STANDARD_NAMES.has(attribute.name))
-    .map((attribute) => ({ name: String(attribute.name).replace(/^custom:/, ''), mutable: attribute.mutable === true }));
+    .filter((attribute) => typeof attribute?.Name === 'string' && !STANDARD_NAMES.has(attribute.Name))
+    .map((attribute) => ({ name: String(attribute.Name).replace(/^custom:/, ''), mutable: attribute.Mutable === true }));
 }
 
 /**
@@ -167,9 +167,9 @@ function protectedAttributesOf(guarded: GuardedAttributes): Set<string> {
 
 /** The attributes the pool sends password reset codes to (`email`, `phone_number`), from its account recovery setting. */
 export function recoveryAttributesOf(cfn: cognito.CfnUserPool): string[] {
-  const setting = resolved(cfn, cfn.accountRecoverySetting);
-  const mechanisms: unknown[] = Array.isArray(setting?.recoveryMechanisms)
-    ? setting.recoveryMechanisms.map((mechanism: { name?: unknown }) => mechanism?.name)
+  const setting = deployed(cfn).AccountRecoverySetting;
+  const mechanisms: unknown[] = Array.isArray(setting?.RecoveryMechanisms)
+    ? setting.RecoveryMechanisms.map((mechanism: { Name?: unknown }) => mechanism?.Name)
     // Without AccountRecoverySetting Cognito recovers through a verified phone number, else a verified email.
     : ['verified_phone_number', 'verified_email'];
   return mechanisms.map((name) => RECOVERY_ATTRIBUTES[String(name)]).filter((attribute) => attribute !== undefined);
@@ -181,7 +181,7 @@ export function checkPoolForCustomAuth(
   cfn: cognito.CfnUserPool,
   flow: { readonly passwordFirst: boolean; readonly destinations: ReadonlySet<string> },
 ): void {
-  if (resolved(cfn, cfn.mfaConfiguration) === 'OPTIONAL') {
+  if (deployed(cfn).MfaConfiguration === 'OPTIONAL') {
     Annotations.of(scope).addWarningV2('cdk-cognito-custom-auth:optionalMfa', `The user pool ${cfn.node.path} has optional MFA: a user `
       + 'who sets up SMS or TOTP MFA gets that step inside the custom flow, which the Define trigger rejects, so that user cannot sign in. '
       + 'Set the pool\'s mfa to cognito.Mfa.OFF: the one-time codes are the extra factors.');
@@ -199,20 +199,24 @@ export function checkPoolForCustomAuth(
   }
 }
 
-/** Warnings about the pool's other app clients in this app, once the app is built. */
-export function checkOtherClients(
+/**
+ * Warnings about the pool's app clients in this app, once the app is built: the construct's own too,
+ * which pass unless an escape-hatch override changed them; its sign-up clients may write the destinations.
+ */
+export function checkClients(
   scope: Construct,
   userPool: cognito.IUserPool,
-  flow: { readonly skip: ReadonlySet<cognito.UserPoolClient>; readonly destinations: ReadonlySet<string> },
+  flow: { readonly signUpClients: ReadonlySet<cognito.UserPoolClient>; readonly destinations: ReadonlySet<string> },
 ): void {
-  const own = new Set([...flow.skip].map((client) => client.node.defaultChild));
+  const signUp = new Set([...flow.signUpClients].map((client) => client.node.defaultChild));
   const clients = scope.node.root.node.findAll().filter((construct): construct is cognito.CfnUserPoolClient =>
     CfnResource.isCfnResource(construct) && construct.cfnResourceType === 'AWS::Cognito::UserPoolClient'
-    && (construct as cognito.CfnUserPoolClient).userPoolId === userPool.userPoolId && !own.has(construct));
+    && (construct as cognito.CfnUserPoolClient).userPoolId === userPool.userPoolId);
   const protectedAttributes = protectedAttributesOf({ destinations: flow.destinations, recovery: new Set() });
   for (const client of clients) {
     const path = clientPath(client);
-    const flows = resolved(client, client.explicitAuthFlows);
+    const properties = deployed(client);
+    const flows = properties.ExplicitAuthFlows;
     const passwordFlows = flows === undefined
       ? ['ALLOW_USER_SRP_AUTH (Cognito\'s default when no auth flow is set)']
       : Array.isArray(flows) ? flows.filter((name) => PASSWORD_FLOWS.includes(name)) : [];
@@ -221,10 +225,10 @@ export function checkOtherClients(
         + `allows ${passwordFlows.join(', ')}: a sign-in there gets tokens without the one-time codes of ${scope.node.path}. `
         + 'Allow only custom auth on it (authFlows: { custom: true }), or create it with addClient() of this construct.');
     }
-    const oAuthFlows = resolved(client, client.allowedOAuthFlows);
+    const oAuthFlows = properties.AllowedOAuthFlows;
     const userFlows = Array.isArray(oAuthFlows) ? oAuthFlows.filter((name) => name === 'code' || name === 'implicit') : [];
-    const providers = resolved(client, client.supportedIdentityProviders);
-    if (resolved(client, client.allowedOAuthFlowsUserPoolClient) === true && userFlows.length > 0
+    const providers = properties.SupportedIdentityProviders;
+    if (properties.AllowedOAuthFlowsUserPoolClient === true && userFlows.length > 0
       && Array.isArray(providers) && providers.includes(MANAGED_LOGIN_PROVIDER)) {
       Annotations.of(scope).addWarningV2('cdk-cognito-custom-auth:otherClientManagedLogin', `The app client ${path} of the same user pool `
         + `signs the pool's own users in through managed login (OAuth ${userFlows.join(', ')} with the COGNITO identity provider), which never `
@@ -232,9 +236,9 @@ export function checkOtherClients(
         + `one-time codes of ${scope.node.path}. Disable OAuth on it (disableOAuth: true), leave COGNITO out of its supportedIdentityProviders, `
         + 'or create it with addClient() of this construct.');
     }
-    const writes = resolved(client, client.writeAttributes);
+    const writes = properties.WriteAttributes;
     // Without WriteAttributes a client may write every standard attribute.
-    const writable = writes === undefined ? [...protectedAttributes].filter((attribute) => STANDARD_NAMES.has(attribute))
+    const writable = signUp.has(client) ? [] : writes === undefined ? [...protectedAttributes].filter((attribute) => STANDARD_NAMES.has(attribute))
       : Array.isArray(writes) ? writes.filter((attribute) => protectedAttributes.has(attribute)) : [];
     if (writable.length > 0) {
       Annotations.of(scope).addWarningV2('cdk-cognito-custom-auth:otherClientWritesDestination', `The app client ${path} of the same user pool `
@@ -249,7 +253,12 @@ function clientPath(client: IConstruct): string {
   return client.node.id === 'Resource' && client.node.scope ? client.node.scope.node.path : client.node.path;
 }
 
-/** A property of an L1 resource, resolved in its stack (the L2 sets most of them lazily). */
-function resolved(resource: IConstruct, value: unknown): any {
-  return value === undefined ? undefined : Stack.of(resource).resolve(value);
+/**
+ * An L1 resource's properties as CloudFormation will get them (CloudFormation's names), resolved in its
+ * stack: the L2 sets most of them lazily, and escape-hatch overrides (`addPropertyOverride`) are not in
+ * the L1's own properties but must not slip past the checks.
+ */
+function deployed(resource: CfnResource): Record<string, any> {
+  const template = Stack.of(resource).resolve((resource as unknown as { _toCloudFormation(): object })._toCloudFormation());
+  return Object.values<{ Properties?: Record<string, any> }>(template?.Resources ?? {})[0]?.Properties ?? {};
 }
