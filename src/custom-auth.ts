@@ -219,8 +219,6 @@ export class CustomAuth extends Construct {
 
   /** The pool as this construct inspects and changes it. */
   private readonly pool: AttachablePool;
-  /** The attributes codes are sent to; no client this construct creates may write them. */
-  private readonly destinationAttributes: ReadonlySet<string>;
   /** What no client this construct creates may write: the destinations and, with `passwordFirst`, the recovery attributes. */
   private readonly guardedAttributes: GuardedAttributes;
   /** The sign-up clients this construct created, which may write the destinations (they sign nobody in). */
@@ -300,7 +298,6 @@ export class CustomAuth extends Construct {
     this.limitsTable = this.addCrossSessionLimits(props.crossSessionLimits ?? {}, create);
     const delivery = this.bindDeliveries(props, challengeCount, create, customAttributesOf(pool.cfn));
     create.addEnvironment(ENV.codeDelivery, Stack.of(this).toJsonString(delivery.config));
-    this.destinationAttributes = delivery.attributes;
     // With passwordFirst the password is a factor: a token that could move its recovery address could reset it.
     this.guardedAttributes = { destinations: delivery.attributes, recovery: new Set(props.passwordFirst ? recoveryAttributesOf(pool.cfn) : []) };
     warnBeyondStandards(this, props, delivery.attributes);
@@ -355,8 +352,8 @@ export class CustomAuth extends Construct {
   private warnOnceBuilt(passwordFirst: boolean): void {
     this.node.addValidation({
       validate: () => {
-        checkPoolForCustomAuth(this, this.pool.cfn, { passwordFirst, destinations: this.destinationAttributes });
-        checkClients(this, this.pool.userPool, { signUpClients: this.signUpClients, destinations: this.destinationAttributes });
+        checkPoolForCustomAuth(this, this.pool.cfn, { passwordFirst, destinations: this.guardedAttributes.destinations });
+        checkClients(this, this.pool.userPool, { signUpClients: this.signUpClients, guarded: this.guardedAttributes });
         return [];
       },
     });

@@ -449,6 +449,25 @@ describe('CustomAuth', () => {
       ]);
     });
 
+    test('with passwordFirst, another client that can write the recovery address is a warning; the sign-up client is not', () => {
+      // GIVEN codes by email, password resets by SMS, and a client that writes phone_number
+      const attached = attach({ passwordFirst: true }, { accountRecovery: cognito.AccountRecovery.PHONE_ONLY_WITHOUT_MFA }, (_stack, pool) => {
+        pool.addClient('Web', { authFlows: { custom: true }, disableOAuth: true, writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ phoneNumber: true }) });
+      });
+      attached.auth.addSignUpClient('SignUp');
+
+      // THEN
+      expect(warningsOf(attached)).toEqual([
+        'The app client Existing/Pool/Web of the same user pool lets users change phone_number with their access token, where password reset codes '
+        + 'go: with passwordFirst, a stolen token could point password resets at its holder (UpdateUserAttributes, then VerifyUserAttribute) and reset '
+        + 'the password, leaving the one-time codes of Existing/CustomAuth as the only factor. Give it writeAttributes without them, or create it with '
+        + 'addClient() of this construct. [ack: cdk-cognito-custom-auth:otherClientWritesRecovery]',
+      ]);
+      expect(warningsOf(attach({}, { accountRecovery: cognito.AccountRecovery.PHONE_ONLY_WITHOUT_MFA }, (_stack, pool) => {
+        pool.addClient('Web', { authFlows: { custom: true }, disableOAuth: true, writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ phoneNumber: true }) });
+      }))).toEqual([]);
+    });
+
     test('a client whose auth flows and write attributes are tokens is not guessed at', () => {
       const attached = attach({}, {}, (_stack, pool) => new cognito.CfnUserPoolClient(pool, 'Tokens', {
         userPoolId: pool.userPoolId,

@@ -206,13 +206,14 @@ export function checkPoolForCustomAuth(
 export function checkClients(
   scope: Construct,
   userPool: cognito.IUserPool,
-  flow: { readonly signUpClients: ReadonlySet<cognito.UserPoolClient>; readonly destinations: ReadonlySet<string> },
+  flow: { readonly signUpClients: ReadonlySet<cognito.UserPoolClient>; readonly guarded: GuardedAttributes },
 ): void {
   const signUp = new Set([...flow.signUpClients].map((client) => client.node.defaultChild));
   const clients = scope.node.root.node.findAll().filter((construct): construct is cognito.CfnUserPoolClient =>
     CfnResource.isCfnResource(construct) && construct.cfnResourceType === 'AWS::Cognito::UserPoolClient'
     && (construct as cognito.CfnUserPoolClient).userPoolId === userPool.userPoolId);
-  const protectedAttributes = protectedAttributesOf({ destinations: flow.destinations, recovery: new Set() });
+  const codeAttributes = protectedAttributesOf({ destinations: flow.guarded.destinations, recovery: new Set() });
+  const recoveryAttributes = [...protectedAttributesOf(flow.guarded)].filter((attribute) => !codeAttributes.has(attribute));
   for (const client of clients) {
     const path = clientPath(client);
     const properties = deployed(client);
@@ -238,12 +239,21 @@ export function checkClients(
     }
     const writes = properties.WriteAttributes;
     // Without WriteAttributes a client may write every standard attribute.
-    const writable = signUp.has(client) ? [] : writes === undefined ? [...protectedAttributes].filter((attribute) => STANDARD_NAMES.has(attribute))
-      : Array.isArray(writes) ? writes.filter((attribute) => protectedAttributes.has(attribute)) : [];
+    const writableOf = (guarded: Iterable<string>) => [...guarded].filter((attribute) =>
+      writes === undefined ? STANDARD_NAMES.has(attribute) : Array.isArray(writes) && writes.includes(attribute));
+    const writable = signUp.has(client) ? [] : writableOf(codeAttributes);
     if (writable.length > 0) {
       Annotations.of(scope).addWarningV2('cdk-cognito-custom-auth:otherClientWritesDestination', `The app client ${path} of the same user pool `
         + `lets users change ${writable.join(', ')} with their access token, where the one-time codes of ${scope.node.path} go: a stolen `
         + 'token could redirect every later code. Give it writeAttributes without them, or create it with addClient() of this construct.');
+    }
+    const writableRecovery = signUp.has(client) ? [] : writableOf(recoveryAttributes);
+    if (writableRecovery.length > 0) {
+      Annotations.of(scope).addWarningV2('cdk-cognito-custom-auth:otherClientWritesRecovery', `The app client ${path} of the same user pool `
+        + `lets users change ${writableRecovery.join(', ')} with their access token, where password reset codes go: with passwordFirst, a `
+        + 'stolen token could point password resets at its holder (UpdateUserAttributes, then VerifyUserAttribute) and reset the password, '
+        + `leaving the one-time codes of ${scope.node.path} as the only factor. Give it writeAttributes without them, or create it with addClient() `
+        + 'of this construct.');
     }
   }
 }
