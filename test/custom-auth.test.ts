@@ -410,8 +410,8 @@ describe('CustomAuth', () => {
       // THEN only the client with COGNITO and a user flow is named
       expect(warningsOf(attached)).toEqual([
         'The app client Existing/Pool/Web of the same user pool signs the pool\'s own users in through managed login (OAuth implicit, code with the '
-        + 'COGNITO identity provider), which never runs custom challenges: once the pool has a domain, a password (or a passwordless choice) alone gets '
-        + 'tokens there without the one-time codes of Existing/CustomAuth. Disable OAuth on it (disableOAuth: true), leave COGNITO out of its '
+        + 'COGNITO identity provider), which never runs custom challenges: once the pool has a domain, its sign-in pages give tokens for a password alone '
+        + '(the classic hosted UI whatever the client\'s auth flows), without the one-time codes of Existing/CustomAuth. Disable OAuth on it (disableOAuth: true), leave COGNITO out of its '
         + 'supportedIdentityProviders, or create it with addClient() of this construct. [ack: cdk-cognito-custom-auth:otherClientManagedLogin]',
       ]);
     });

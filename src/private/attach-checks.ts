@@ -233,8 +233,8 @@ export function checkClients(
       && Array.isArray(providers) && providers.includes(MANAGED_LOGIN_PROVIDER)) {
       Annotations.of(scope).addWarningV2('cdk-cognito-custom-auth:otherClientManagedLogin', `The app client ${path} of the same user pool `
         + `signs the pool's own users in through managed login (OAuth ${userFlows.join(', ')} with the COGNITO identity provider), which never `
-        + 'runs custom challenges: once the pool has a domain, a password (or a passwordless choice) alone gets tokens there without the '
-        + `one-time codes of ${scope.node.path}. Disable OAuth on it (disableOAuth: true), leave COGNITO out of its supportedIdentityProviders, `
+        + 'runs custom challenges: once the pool has a domain, its sign-in pages give tokens for a password alone (the classic hosted UI '
+        + `whatever the client's auth flows), without the one-time codes of ${scope.node.path}. Disable OAuth on it (disableOAuth: true), leave COGNITO out of its supportedIdentityProviders, `
         + 'or create it with addClient() of this construct.');
     }
     const writes = properties.WriteAttributes;
