@@ -64,7 +64,8 @@ export interface CustomAuthClientOptions {
    * code. Change those through an admin path (`AdminUpdateUserAttributes`) instead.
    *
    * @default - every standard attribute and every mutable custom attribute of the pool, except the
-   * channels' destination attributes and their `_verified` companions
+   * channels' destination attributes, `email_verified` and `phone_number_verified` (only Cognito, after a
+   * code, or an administrator marks an address verified) and, with `passwordFirst`, the recovery address
    */
   readonly writeAttributes?: cognito.ClientAttributes;
 }

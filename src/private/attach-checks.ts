@@ -53,6 +53,9 @@ const PASSWORD_FLOWS = ['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLO
 /** The identity provider of the pool's own users in a client's SupportedIdentityProviders. */
 const MANAGED_LOGIN_PROVIDER = 'COGNITO';
 
+/** Only Cognito (after a code) or an administrator may mark an address verified: no client writes these by default. */
+const VERIFIED_ATTRIBUTES = ['email_verified', 'phone_number_verified'];
+
 /** Account recovery mechanisms by the attribute they send the reset code to. */
 const RECOVERY_ATTRIBUTES: Record<string, string> = { verified_email: 'email', verified_phone_number: 'phone_number' };
 
@@ -116,7 +119,7 @@ export interface GuardedAttributes {
 
 /**
  * The write attributes of a client the construct creates: the user's, which must not name a protected
- * attribute, or every writable attribute of the pool except the protected ones.
+ * attribute, or every writable attribute of the pool except the protected ones and any `*_verified`.
  */
 export function hardenedWriteAttributes(
   writeAttributes: cognito.ClientAttributes | undefined,
@@ -140,7 +143,7 @@ export function hardenedWriteAttributes(
     }
     return writeAttributes;
   }
-  return writableExcept(protectedAttributes, customAttributes);
+  return writableExcept(new Set([...protectedAttributes, ...VERIFIED_ATTRIBUTES]), customAttributes);
 }
 
 /**
@@ -148,7 +151,7 @@ export function hardenedWriteAttributes(
  * destinations included, but no `*_verified` (only Cognito may mark an address verified).
  */
 export function signUpWriteAttributes(customAttributes: CustomAttributeSchema[]): cognito.ClientAttributes {
-  return writableExcept(new Set(['email_verified', 'phone_number_verified']), customAttributes);
+  return writableExcept(new Set(VERIFIED_ATTRIBUTES), customAttributes);
 }
 
 /** Every standard attribute and mutable custom attribute of the pool, except `excluded`. */
