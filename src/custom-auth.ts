@@ -354,7 +354,7 @@ export class CustomAuth extends Construct {
     this.node.addValidation({
       validate: () => {
         checkPoolForCustomAuth(this, this.pool.cfn, { passwordFirst, destinations: this.guardedAttributes.destinations });
-        checkClients(this, this.pool.userPool, { signUpClients: this.signUpClients, guarded: this.guardedAttributes });
+        checkClients(this, this.pool, { signUpClients: this.signUpClients, guarded: this.guardedAttributes });
         return [];
       },
     });

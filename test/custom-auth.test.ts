@@ -470,6 +470,20 @@ describe('CustomAuth', () => {
       }))).toEqual([]);
     });
 
+    test.each([
+      ['cfnPool.ref', (pool: cognito.UserPool) => (pool.node.defaultChild as cognito.CfnUserPool).ref],
+      ['cfnPool.attrUserPoolId', (pool: cognito.UserPool) => (pool.node.defaultChild as cognito.CfnUserPool).attrUserPoolId],
+      ['Fn.ref', (pool: cognito.UserPool) => Fn.ref(Stack.of(pool).resolve((pool.node.defaultChild as cognito.CfnUserPool).logicalId))],
+    ])('a client that names the pool by %s is checked too', (_name, poolId) => {
+      const attached = attach({}, {}, (stack, pool) => new cognito.CfnUserPoolClient(stack, 'Raw', {
+        userPoolId: poolId(pool),
+        explicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH'],
+        writeAttributes: ['given_name'],
+      }));
+
+      expect(warningsOf(attached)).toEqual([expect.stringMatching(/^The app client Existing\/Raw of the same user pool allows ALLOW_USER_PASSWORD_AUTH/)]);
+    });
+
     test('a client whose auth flows and write attributes are tokens is not guessed at', () => {
       const attached = attach({}, {}, (_stack, pool) => new cognito.CfnUserPoolClient(pool, 'Tokens', {
         userPoolId: pool.userPoolId,

@@ -208,13 +208,13 @@ export function checkPoolForCustomAuth(
  */
 export function checkClients(
   scope: Construct,
-  userPool: cognito.IUserPool,
+  pool: AttachablePool,
   flow: { readonly signUpClients: ReadonlySet<cognito.UserPoolClient>; readonly guarded: GuardedAttributes },
 ): void {
   const signUp = new Set([...flow.signUpClients].map((client) => client.node.defaultChild));
   const clients = scope.node.root.node.findAll().filter((construct): construct is cognito.CfnUserPoolClient =>
     CfnResource.isCfnResource(construct) && construct.cfnResourceType === 'AWS::Cognito::UserPoolClient'
-    && (construct as cognito.CfnUserPoolClient).userPoolId === userPool.userPoolId);
+    && refersTo(pool.cfn, (construct as cognito.CfnUserPoolClient).userPoolId));
   const codeAttributes = protectedAttributesOf({ destinations: flow.guarded.destinations, recovery: new Set() });
   const recoveryAttributes = [...protectedAttributesOf(flow.guarded)].filter((attribute) => !codeAttributes.has(attribute));
   for (const client of clients) {
@@ -259,6 +259,18 @@ export function checkClients(
         + 'of this construct.');
     }
   }
+}
+
+/**
+ * Whether a client's UserPoolId is the pool's ID, however it is written (`userPool.userPoolId`, `cfnPool.ref`,
+ * `cfnPool.attrUserPoolId`, `Fn.ref`), from any stack: resolved in the pool's own stack, each is a Ref or GetAtt of it.
+ */
+function refersTo(cfn: cognito.CfnUserPool, userPoolId: string): boolean {
+  const stack = Stack.of(cfn);
+  const logicalId = stack.resolve(cfn.logicalId);
+  const id = stack.resolve(userPoolId);
+  const getAtt = id?.['Fn::GetAtt'];
+  return id?.Ref === logicalId || (Array.isArray(getAtt) && getAtt[0] === logicalId && getAtt[1] === 'UserPoolId');
 }
 
 /** The L2 client's path when the L1 is its default child, for messages. */
