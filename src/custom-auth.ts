@@ -10,7 +10,7 @@ import { CodeDelivery } from './code-delivery';
 import type { CrossSessionLimits } from './custom-auth-user-pool';
 import {
   AttachablePool, attachablePool, checkClients, checkPoolForCustomAuth, CustomAttributeSchema, customAttributesOf, GuardedAttributes,
-  hardenedWriteAttributes, recoveryAttributesOf, signUpWriteAttributes,
+  hardenedWriteAttributes, poolErrorsOnceBuilt, recoveryAttributesOf, signUpWriteAttributes,
 } from './private/attach-checks';
 import { CreateAuthChallengeFunction } from './private/create-auth-challenge-function';
 import { DefineAuthChallengeFunction } from './private/define-auth-challenge-function';
@@ -347,15 +347,19 @@ export class CustomAuth extends Construct {
   }
 
   /**
-   * Warns about the pool's recovery and its clients when the app is built: they can still change
-   * after this construct (a client added later, an escape-hatch override, say).
+   * Checks the pool, its recovery and its clients when the app is built: they can still change after
+   * this construct (a client added later, an escape-hatch override, say).
    */
   private warnOnceBuilt(passwordFirst: boolean): void {
     this.node.addValidation({
       validate: () => {
         checkPoolForCustomAuth(this, this.pool.cfn, { passwordFirst, destinations: this.guardedAttributes.destinations });
         checkClients(this, this.pool, { signUpClients: this.signUpClients, guarded: this.guardedAttributes });
-        return [];
+        return poolErrorsOnceBuilt(this.pool, {
+          DefineAuthChallenge: this.defineAuthChallengeFunction,
+          CreateAuthChallenge: this.createAuthChallengeFunction,
+          VerifyAuthChallengeResponse: this.verifyAuthChallengeFunction,
+        });
       },
     });
   }

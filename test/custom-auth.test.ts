@@ -345,6 +345,26 @@ describe('CustomAuth', () => {
       })).not.toThrow();
     });
 
+    test('a pool changed after CustomAuth, to require MFA or to replace a custom auth trigger, fails synthesis', () => {
+      // GIVEN changes made after the construct checked the pool
+      const required = attach();
+      (required.pool.node.defaultChild as CfnResource).addPropertyOverride('MfaConfiguration', 'ON');
+      const reassigned = attach();
+      (reassigned.pool.node.defaultChild as cognito.CfnUserPool).lambdaConfig = { preSignUp: 'arn:aws:lambda:us-east-1:123456789012:function:x' };
+      const overridden = attach();
+      (overridden.pool.node.defaultChild as CfnResource).addPropertyOverride('LambdaConfig.VerifyAuthChallengeResponse', 'arn:aws:lambda:us-east-1:123456789012:function:x');
+      const another = attach();
+      another.pool.addTrigger(cognito.UserPoolOperation.PRE_SIGN_UP, lambda.Function.fromFunctionArn(another.stack, 'Pre', 'arn:aws:lambda:us-east-1:123456789012:function:x'));
+
+      // THEN
+      expect(() => required.app.synth()).toThrow(/userPool must not require MFA, got mfa Mfa.REQUIRED \(Existing\/Pool\)/);
+      expect(() => reassigned.app.synth()).toThrow('The user pool Existing/Pool no longer runs DefineAuthChallenge (Existing/CustomAuth/DefineAuthChallenge), '
+        + 'CreateAuthChallenge (Existing/CustomAuth/CreateAuthChallenge), VerifyAuthChallengeResponse (Existing/CustomAuth/VerifyAuthChallenge) in its '
+        + 'LambdaConfig: a later change');
+      expect(() => overridden.app.synth()).toThrow(/no longer runs VerifyAuthChallengeResponse \(Existing\/CustomAuth\/VerifyAuthChallenge\) in its LambdaConfig/);
+      expect(() => another.app.synth()).not.toThrow();
+    });
+
     test('optional MFA is a warning; MFA off is not', () => {
       const optional = attach({}, { mfa: cognito.Mfa.OPTIONAL, mfaSecondFactor: { sms: false, otp: true } });
       const off = attach({}, { mfa: cognito.Mfa.OFF });

@@ -90,11 +90,33 @@ export function attachablePool(scope: Construct, userPool: cognito.IUserPool): A
       + 'custom authentication triggers, or keep them and do not add CustomAuth.');
   }
   if (poolProperties.MfaConfiguration === 'ON') {
-    throw new Error(`userPool must not require MFA, got mfa Mfa.REQUIRED (${userPool.node.path}): Cognito would add an SMS or TOTP `
-      + 'step to every custom sign-in, which the Define trigger rejects, so nobody could sign in. Set mfa to cognito.Mfa.OFF: '
-      + 'the one-time codes are the extra factors.');
+    throw new Error(requiredMfaError(userPool.node.path));
   }
   return pool;
+}
+
+function requiredMfaError(path: string): string {
+  return `userPool must not require MFA, got mfa Mfa.REQUIRED (${path}): Cognito would add an SMS or TOTP `
+    + 'step to every custom sign-in, which the Define trigger rejects, so nobody could sign in. Set mfa to cognito.Mfa.OFF: '
+    + 'the one-time codes are the extra factors.';
+}
+
+/**
+ * Errors about the pool once the app is built: what `attachablePool` checked may have changed since, by an
+ * assignment to the L1 or an escape-hatch override (MFA required, a custom auth trigger replaced or removed).
+ */
+export function poolErrorsOnceBuilt(pool: AttachablePool, triggers: Record<string, IConstruct & { readonly functionArn: string }>): string[] {
+  const properties = deployed(pool.cfn);
+  const stack = Stack.of(pool.cfn);
+  const replaced = Object.entries(triggers)
+    .filter(([trigger, fn]) => JSON.stringify(properties.LambdaConfig?.[trigger]) !== JSON.stringify(stack.resolve(fn.functionArn)))
+    .map(([trigger, fn]) => `${trigger} (${fn.node.path})`);
+  return [
+    ...properties.MfaConfiguration === 'ON' ? [requiredMfaError(pool.userPool.node.path)] : [],
+    ...replaced.length > 0 ? [`The user pool ${pool.userPool.node.path} no longer runs ${replaced.join(', ')} in its LambdaConfig: a later `
+      + 'change (an assignment to the L1\'s lambdaConfig, an override) replaced or removed it, so the custom flow would run another '
+      + 'function or none. Leave the three custom authentication triggers to CustomAuth; add other triggers with userPool.addTrigger().'] : [],
+  ];
 }
 
 /** The pool's custom attributes, from its schema. */
