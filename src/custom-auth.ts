@@ -1,4 +1,4 @@
-import { CfnResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { CfnResource, Duration, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -9,8 +9,8 @@ import { Construct } from 'constructs';
 import { CodeDelivery } from './code-delivery';
 import { CrossSessionLimits } from './cross-session-limits';
 import {
-  AttachablePool, attachablePool, checkOtherClients, checkPoolForCustomAuth, CustomAttributeSchema, customAttributesOf, hardenedWriteAttributes,
-  signUpWriteAttributes,
+  AttachablePool, attachablePool, checkClients, checkPoolForCustomAuth, CustomAttributeSchema, customAttributesOf, GuardedAttributes,
+  hardenedWriteAttributes, poolErrorsOnceBuilt, recoveryAttributesOf, signUpWriteAttributes,
 } from './private/attach-checks';
 import { CreateAuthChallengeFunction } from './private/create-auth-challenge-function';
 import { DefineAuthChallengeFunction } from './private/define-auth-challenge-function';
@@ -50,7 +50,9 @@ export interface CustomAuthClientOptions {
 
   /**
    * OAuth settings of the app client. Custom authentication runs only through the
-   * InitiateAuth API: leave OAuth off unless a federated or machine flow needs it.
+   * InitiateAuth API: leave OAuth off unless a federated or machine flow needs it. Managed login
+   * never runs custom challenges, so the client offers it only the pool's federated identity
+   * providers, never the pool's own users (`COGNITO`).
    *
    * @default - OAuth disabled
    */
@@ -63,7 +65,8 @@ export interface CustomAuthClientOptions {
    * code. Change those through an admin path (`AdminUpdateUserAttributes`) instead.
    *
    * @default - every standard attribute and every mutable custom attribute of the pool, except the
-   * channels' destination attributes and their `_verified` companions
+   * channels' destination attributes, `email_verified` and `phone_number_verified` (only Cognito, after a
+   * code, or an administrator marks an address verified) and, with `passwordFirst`, the recovery address
    */
   readonly writeAttributes?: cognito.ClientAttributes;
 }
@@ -219,10 +222,10 @@ export class CustomAuth extends Construct {
 
   /** The pool as this construct inspects and changes it. */
   private readonly pool: AttachablePool;
-  /** The attributes codes are sent to; no client this construct creates may write them. */
-  private readonly destinationAttributes: ReadonlySet<string>;
-  /** The clients this construct created, which the checks of other clients skip. */
-  private readonly ownClients = new Set<cognito.UserPoolClient>();
+  /** What no client this construct creates may write: the destinations and, with `passwordFirst`, the recovery attributes. */
+  private readonly guardedAttributes: GuardedAttributes;
+  /** The sign-up clients this construct created, which may write the destinations (they sign nobody in). */
+  private readonly signUpClients = new Set<cognito.UserPoolClient>();
 
   public constructor(scope: Construct, id: string, props: CustomAuthProps) {
     super(scope, id);
@@ -298,7 +301,8 @@ export class CustomAuth extends Construct {
     this.limitsTable = addLimitsTable(this, props.crossSessionLimits ?? {}, create);
     const delivery = this.bindDeliveries(props, challengeCount, create, customAttributesOf(pool.cfn));
     create.addEnvironment(ENV.codeDelivery, Stack.of(this).toJsonString(delivery.config));
-    this.destinationAttributes = delivery.attributes;
+    // With passwordFirst the password is a factor: a token that could move its recovery address could reset it.
+    this.guardedAttributes = { destinations: delivery.attributes, recovery: new Set(props.passwordFirst ? recoveryAttributesOf(pool.cfn) : []) };
     warnBeyondStandards(this, props, delivery.attributes);
 
     pool.userPool.addTrigger(cognito.UserPoolOperation.DEFINE_AUTH_CHALLENGE, define);
@@ -326,27 +330,38 @@ export class CustomAuth extends Construct {
    * attributes codes are sent to.
    */
   public addClient(id: string, options: CustomAuthClientOptions = {}): cognito.UserPoolClient {
-    return this.newClient(id, {
+    const client = this.newClient(id, {
       // Custom auth (+ refresh, which CDK always adds): any password-only flow would skip the challenges.
       authFlows: { custom: true },
       generateSecret: options.generateSecret ?? false,
       authSessionValidity: minutesProp('authSessionValidity', options.authSessionValidity, AUTH_SESSION_VALIDITY_MINUTES),
       disableOAuth: options.oAuth === undefined,
       oAuth: options.oAuth,
-      writeAttributes: hardenedWriteAttributes(options.writeAttributes, this.destinationAttributes, customAttributesOf(this.pool.cfn)),
+      writeAttributes: hardenedWriteAttributes(options.writeAttributes, this.guardedAttributes, customAttributesOf(this.pool.cfn)),
     });
+    if (options.oAuth !== undefined) {
+      // The pool's federated providers only, registered before or after: managed login never runs custom
+      // challenges, so its COGNITO provider would sign users in with a password (or passwordless) alone.
+      (client.node.defaultChild as cognito.CfnUserPoolClient).supportedIdentityProviders = Lazy.list(
+        { produce: () => this.userPool.identityProviders.map((provider) => provider.providerName) }, { omitEmpty: true });
+    }
+    return client;
   }
 
   /**
-   * Warns about the pool's recovery and other clients when the app is built: they can still change
-   * after this construct (a client added later, say).
+   * Checks the pool, its recovery and its clients when the app is built: they can still change after
+   * this construct (a client added later, an escape-hatch override, say).
    */
   private warnOnceBuilt(passwordFirst: boolean): void {
     this.node.addValidation({
       validate: () => {
-        checkPoolForCustomAuth(this, this.pool.cfn, { passwordFirst, destinations: this.destinationAttributes });
-        checkOtherClients(this, this.pool.userPool, { skip: this.ownClients, destinations: this.destinationAttributes });
-        return [];
+        checkPoolForCustomAuth(this, this.pool.cfn, { passwordFirst, destinations: this.guardedAttributes.destinations });
+        checkClients(this, this.pool, { signUpClients: this.signUpClients, guarded: this.guardedAttributes });
+        return poolErrorsOnceBuilt(this.pool, {
+          DefineAuthChallenge: this.defineAuthChallengeFunction,
+          CreateAuthChallenge: this.createAuthChallengeFunction,
+          VerifyAuthChallengeResponse: this.verifyAuthChallengeFunction,
+        });
       },
     });
   }
@@ -358,16 +373,18 @@ export class CustomAuth extends Construct {
    * signs nobody in (no auth flow but refresh, no OAuth), so no token of it can change an address later.
    */
   public addSignUpClient(id: string, options: CustomAuthSignUpClientOptions = {}): cognito.UserPoolClient {
-    return this.newClient(id, {
+    const client = this.newClient(id, {
       // Only ALLOW_REFRESH_TOKEN_AUTH, which needs a refresh token this client can never issue.
       authFlows: { custom: false },
       generateSecret: options.generateSecret ?? false,
       disableOAuth: true,
       writeAttributes: signUpWriteAttributes(customAttributesOf(this.pool.cfn)),
     });
+    this.signUpClients.add(client);
+    return client;
   }
 
-  /** A client of the pool with what every client of this construct has, remembered so the checks of other clients skip it. */
+  /** A client of the pool with what every client of this construct has. */
   private newClient(id: string, options: cognito.UserPoolClientOptions): cognito.UserPoolClient {
     const client = new cognito.UserPoolClient(this, id, {
       ...options,
@@ -376,7 +393,6 @@ export class CustomAuth extends Construct {
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
     });
-    this.ownClients.add(client);
     return client;
   }
 

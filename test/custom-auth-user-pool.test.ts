@@ -666,12 +666,12 @@ describe('CustomAuthUserPool', () => {
       'email, then SMS': ['email', 'email_verified', 'phone_number', 'phone_number_verified'],
       'a custom sender': ['custom:chat_id'],
     };
-    // No *_verified flag is ever writable: only Cognito (after a verification code) or an administrator sets them.
+    // No *_verified whatever the channels: only Cognito (after a code) or an administrator marks an address verified.
     const WRITABLE = ['address', 'birthdate', 'custom:chat_id', 'email', 'family_name', 'gender', 'given_name', 'locale',
       'middle_name', 'name', 'nickname', 'phone_number', 'picture', 'preferred_username', 'profile', 'updated_at',
       'website', 'zoneinfo'];
 
-    test.each(CHANNELS)('with %s, the client cannot write where the codes go, and can write every other attribute', (name, build) => {
+    test.each(CHANNELS)('with %s, the client cannot write where the codes go nor any *_verified, and can write every other attribute', (name, build) => {
       // GIVEN / WHEN
       const { client } = poolWith(build);
 

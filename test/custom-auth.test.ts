@@ -1,4 +1,4 @@
-import { App, Aspects, CfnElement, Duration, Fn, Stack } from 'aws-cdk-lib';
+import { App, Aspects, CfnElement, CfnResource, Duration, Fn, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -8,6 +8,7 @@ import { CodeDelivery, CustomAuth, CustomAuthProps } from '../src';
 import { STANDARDS_WARNINGS } from '../src/private/standards';
 
 const EMAIL = CodeDelivery.email({ fromAddress: 'no-reply@example.com' });
+/** What the client writes by default with email codes: every standard attribute but email and any `*_verified`. */
 const ALL_STANDARD_BUT_EMAIL = ['address', 'birthdate', 'family_name', 'gender', 'given_name', 'locale', 'middle_name', 'name', 'nickname',
   'phone_number', 'picture', 'preferred_username', 'profile', 'updated_at', 'website', 'zoneinfo'];
 
@@ -41,7 +42,6 @@ function logicalId(construct: IConstruct): string {
   return Stack.of(construct).resolve((construct.node.defaultChild as CfnElement).logicalId);
 }
 
-/** The construct's own warnings (not cdk-nag's), by id. */
 /** The construct's warnings about the pool, without the standards warning for SMS channels (test/standards.test.ts checks that one). */
 function warningsOf({ stack }: Attached): string[] {
   return Annotations.fromStack(stack).findWarning('/Existing/CustomAuth', Match.stringLikeRegexp('.*')).map((message) => String(message.entry.data))
@@ -71,7 +71,7 @@ describe('CustomAuth', () => {
       expect(auth.limitsTable).toBeDefined();
     });
 
-    test('creates a hardened client: custom auth and refresh only, no user existence errors, no write access to the codes\' destination', () => {
+    test('creates a hardened client: custom auth and refresh only, no user existence errors, no write access to the codes\' destination nor any *_verified', () => {
       // GIVEN / WHEN
       const { stack, auth, pool } = attach();
 
@@ -190,6 +190,50 @@ describe('CustomAuth', () => {
       )).toThrow(/^writeAttributes must not include custom:chat_id, got \["custom:chat_id"\]: codes are sent to custom:chat_id/);
     });
 
+    test('with passwordFirst, the recovery address is not writable either: a token could point password resets at its holder', () => {
+      // GIVEN codes by email, password resets by SMS
+      const { stack } = attach({ passwordFirst: true }, { accountRecovery: cognito.AccountRecovery.PHONE_ONLY_WITHOUT_MFA });
+
+      // THEN the client writes neither the codes' nor the resets' address
+      const writes = Object.values(Template.fromStack(stack).findResources('AWS::Cognito::UserPoolClient'))[0].Properties.WriteAttributes;
+      expect(writes).toEqual(ALL_STANDARD_BUT_EMAIL.filter((attribute) => !attribute.startsWith('phone_number')));
+      expect(() => attach(
+        { passwordFirst: true, writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ givenName: true, phoneNumber: true }) },
+        { accountRecovery: cognito.AccountRecovery.PHONE_ONLY_WITHOUT_MFA },
+      )).toThrow('writeAttributes must not include phone_number, got ["given_name","phone_number"]: with passwordFirst, password reset codes go to '
+        + 'phone_number, and a user\'s access token could change it (UpdateUserAttributes, then VerifyUserAttribute) and reset the password, '
+        + 'leaving the codes as the only factor.');
+      // Cognito's default without an AccountRecoverySetting is a verified phone number, else email.
+      const legacy = attach({ passwordFirst: true }, {}, (_stack, pool) => {
+        (pool.node.defaultChild as cognito.CfnUserPool).accountRecoverySetting = undefined;
+      });
+      expect(Object.values(Template.fromStack(legacy.stack).findResources('AWS::Cognito::UserPoolClient'))[0].Properties.WriteAttributes)
+        .not.toContain('phone_number');
+    });
+
+    test('without passwordFirst, or with admin-only recovery, the recovery address stays writable', () => {
+      const phone = new cognito.ClientAttributes().withStandardAttributes({ phoneNumber: true });
+      expect(() => attach({ writeAttributes: phone }, { accountRecovery: cognito.AccountRecovery.PHONE_ONLY_WITHOUT_MFA })).not.toThrow();
+      expect(() => attach({ passwordFirst: true, writeAttributes: phone }, { accountRecovery: cognito.AccountRecovery.NONE })).not.toThrow();
+    });
+
+    test('with oAuth, a client leaves the COGNITO provider out: managed login never runs custom challenges', () => {
+      // GIVEN a client with a user OAuth flow, and a federated provider registered after it
+      const oAuth = { flows: { authorizationCodeGrant: true }, callbackUrls: ['https://app.example.com/callback'] };
+      const noProvider = Template.fromStack(attach({ oAuth }).stack);
+      const attached = attach({ oAuth });
+      new cognito.UserPoolIdentityProviderOidc(attached.stack, 'Idp', {
+        userPool: attached.pool, name: 'Corp', clientId: 'id', clientSecret: 'secret', issuerUrl: 'https://idp.example.com',
+      });
+
+      // THEN only the federated provider signs in through managed login
+      noProvider.hasResourceProperties('AWS::Cognito::UserPoolClient', { AllowedOAuthFlows: ['code'], SupportedIdentityProviders: Match.absent() });
+      Template.fromStack(attached.stack).hasResourceProperties('AWS::Cognito::UserPoolClient', {
+        AllowedOAuthFlows: ['code'],
+        SupportedIdentityProviders: [{ Ref: Match.stringLikeRegexp('^Idp') }],
+      });
+    });
+
     test('writeAttributes with a token is passed through unchecked', () => {
       const { stack } = attach({ writeAttributes: new cognito.ClientAttributes().withCustomAttributes(Fn.importValue('AttributeName')) });
 
@@ -303,6 +347,26 @@ describe('CustomAuth', () => {
       })).not.toThrow();
     });
 
+    test('a pool changed after CustomAuth, to require MFA or to replace a custom auth trigger, fails synthesis', () => {
+      // GIVEN changes made after the construct checked the pool
+      const required = attach();
+      (required.pool.node.defaultChild as CfnResource).addPropertyOverride('MfaConfiguration', 'ON');
+      const reassigned = attach();
+      (reassigned.pool.node.defaultChild as cognito.CfnUserPool).lambdaConfig = { preSignUp: 'arn:aws:lambda:us-east-1:123456789012:function:x' };
+      const overridden = attach();
+      (overridden.pool.node.defaultChild as CfnResource).addPropertyOverride('LambdaConfig.VerifyAuthChallengeResponse', 'arn:aws:lambda:us-east-1:123456789012:function:x');
+      const another = attach();
+      another.pool.addTrigger(cognito.UserPoolOperation.PRE_SIGN_UP, lambda.Function.fromFunctionArn(another.stack, 'Pre', 'arn:aws:lambda:us-east-1:123456789012:function:x'));
+
+      // THEN
+      expect(() => required.app.synth()).toThrow(/userPool must not require MFA, got mfa Mfa.REQUIRED \(Existing\/Pool\)/);
+      expect(() => reassigned.app.synth()).toThrow('The user pool Existing/Pool no longer runs DefineAuthChallenge (Existing/CustomAuth/DefineAuthChallenge), '
+        + 'CreateAuthChallenge (Existing/CustomAuth/CreateAuthChallenge), VerifyAuthChallengeResponse (Existing/CustomAuth/VerifyAuthChallenge) in its '
+        + 'LambdaConfig: a later change');
+      expect(() => overridden.app.synth()).toThrow(/no longer runs VerifyAuthChallengeResponse \(Existing\/CustomAuth\/VerifyAuthChallenge\) in its LambdaConfig/);
+      expect(() => another.app.synth()).not.toThrow();
+    });
+
     test('optional MFA is a warning; MFA off is not', () => {
       const optional = attach({}, { mfa: cognito.Mfa.OPTIONAL, mfaSecondFactor: { sms: false, otp: true } });
       const off = attach({}, { mfa: cognito.Mfa.OFF });
@@ -324,6 +388,7 @@ describe('CustomAuth', () => {
         'The app client Existing/Pool/Web of the same user pool allows ALLOW_USER_SRP_AUTH (Cognito\'s default when no auth flow is set): a sign-in there gets tokens without the one-time '
         + 'codes of Existing/CustomAuth. Allow only custom auth on it (authFlows: { custom: true }), or create it with addClient() of this construct. '
         + '[ack: cdk-cognito-custom-auth:otherClientPasswordFlow]',
+        expect.stringMatching(/^The app client Existing\/Pool\/Web of the same user pool signs the pool's own users in through managed login/),
         'The app client Existing/Pool/Web of the same user pool lets users change email, email_verified with their access token, where the '
         + 'one-time codes of Existing/CustomAuth go: a stolen token could redirect every later code. Give it writeAttributes without them, '
         + 'or create it with addClient() of this construct. [ack: cdk-cognito-custom-auth:otherClientWritesDestination]',
@@ -345,18 +410,99 @@ describe('CustomAuth', () => {
       [{ user: true }, 'ALLOW_USER_AUTH'],
     ])('a client with %j is a warning', (authFlows, flow) => {
       const attached = attach();
-      attached.pool.addClient('Web', { authFlows, writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ givenName: true }) });
+      attached.pool.addClient('Web', { authFlows, disableOAuth: true, writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ givenName: true }) });
 
       expect(warningsOf(attached)).toEqual([expect.stringContaining(`allows ${flow}: a sign-in there gets tokens without the one-time codes`)]);
     });
 
-    test('a client that allows only custom auth and cannot write the destination is fine, as is a client of another pool', () => {
+    test('a client that signs the pool\'s own users in through managed login is a warning, even with custom auth only', () => {
+      // GIVEN a client hardened as the password-flow warning says, but with CDK's default OAuth (code and implicit, COGNITO)
+      const attached = attach({}, {}, (_stack, pool) => {
+        pool.addClient('Web', { authFlows: { custom: true }, writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ givenName: true }) });
+        pool.addClient('Federated', {
+          authFlows: { custom: true },
+          writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ givenName: true }),
+          supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.GOOGLE],
+        });
+        pool.addClient('Machine', {
+          authFlows: { custom: true },
+          writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ givenName: true }),
+          oAuth: { flows: { clientCredentials: true }, scopes: [cognito.OAuthScope.custom('api/read')] },
+        });
+      });
+
+      // THEN only the client with COGNITO and a user flow is named
+      expect(warningsOf(attached)).toEqual([
+        'The app client Existing/Pool/Web of the same user pool signs the pool\'s own users in through managed login (OAuth implicit, code with the '
+        + 'COGNITO identity provider), which never runs custom challenges: once the pool has a domain, its sign-in pages give tokens for a password alone '
+        + '(the classic hosted UI whatever the client\'s auth flows), without the one-time codes of Existing/CustomAuth. Disable OAuth on it (disableOAuth: true), leave COGNITO out of its '
+        + 'supportedIdentityProviders, or create it with addClient() of this construct. [ack: cdk-cognito-custom-auth:otherClientManagedLogin]',
+      ]);
+    });
+
+    test('a client that allows only custom auth, no managed login, and cannot write the destination is fine, as is a client of another pool', () => {
       const attached = attach({ delivery: CodeDelivery.sms() }, {}, (stack, pool) => {
-        pool.addClient('Web', { authFlows: { custom: true }, writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ email: true }) });
+        pool.addClient('Web', { authFlows: { custom: true }, disableOAuth: true, writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ email: true }) });
         new cognito.UserPool(stack, 'Other').addClient('Elsewhere', { authFlows: { userPassword: true } });
       });
 
       expect(warningsOf(attached)).toEqual([]);
+    });
+
+    test('escape-hatch overrides are checked as deployed: on the pool, another client, and the construct\'s own clients', () => {
+      // GIVEN settings changed with addPropertyOverride, which the L1's own properties do not show
+      const override = (construct: IConstruct, property: string, value: unknown) =>
+        (construct.node.defaultChild as CfnResource).addPropertyOverride(property, value);
+      const required = () => attach({}, {}, (_stack, pool) => override(pool, 'MfaConfiguration', 'ON'));
+      const triggered = () => attach({}, {}, (_stack, pool) => override(pool, 'LambdaConfig.DefineAuthChallenge', 'arn:aws:lambda:us-east-1:123456789012:function:x'));
+      const attached = attach({}, {}, (_stack, pool) => {
+        const web = pool.addClient('Web', { authFlows: { custom: true }, disableOAuth: true, writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ givenName: true }) });
+        override(web, 'ExplicitAuthFlows', ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']);
+      });
+      override(attached.auth.userPoolClient, 'WriteAttributes', ['email']);
+      override(attached.auth.addSignUpClient('SignUp'), 'ExplicitAuthFlows', ['ALLOW_USER_SRP_AUTH']);
+
+      // THEN
+      expect(required).toThrow(/^userPool must not require MFA/);
+      expect(triggered).toThrow(/^userPool already has a DefineAuthChallenge trigger/);
+      expect(warningsOf(attached)).toEqual([
+        expect.stringMatching(/^The app client Existing\/Pool\/Web of the same user pool allows ALLOW_USER_PASSWORD_AUTH/),
+        expect.stringMatching(/^The app client Existing\/CustomAuth\/Client of the same user pool lets users change email/),
+        expect.stringMatching(/^The app client Existing\/CustomAuth\/SignUp of the same user pool allows ALLOW_USER_SRP_AUTH/),
+      ]);
+    });
+
+    test('with passwordFirst, another client that can write the recovery address is a warning; the sign-up client is not', () => {
+      // GIVEN codes by email, password resets by SMS, and a client that writes phone_number
+      const attached = attach({ passwordFirst: true }, { accountRecovery: cognito.AccountRecovery.PHONE_ONLY_WITHOUT_MFA }, (_stack, pool) => {
+        pool.addClient('Web', { authFlows: { custom: true }, disableOAuth: true, writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ phoneNumber: true }) });
+      });
+      attached.auth.addSignUpClient('SignUp');
+
+      // THEN
+      expect(warningsOf(attached)).toEqual([
+        'The app client Existing/Pool/Web of the same user pool lets users change phone_number with their access token, where password reset codes '
+        + 'go: with passwordFirst, a stolen token could point password resets at its holder (UpdateUserAttributes, then VerifyUserAttribute) and reset '
+        + 'the password, leaving the one-time codes of Existing/CustomAuth as the only factor. Give it writeAttributes without them, or create it with '
+        + 'addClient() of this construct. [ack: cdk-cognito-custom-auth:otherClientWritesRecovery]',
+      ]);
+      expect(warningsOf(attach({}, { accountRecovery: cognito.AccountRecovery.PHONE_ONLY_WITHOUT_MFA }, (_stack, pool) => {
+        pool.addClient('Web', { authFlows: { custom: true }, disableOAuth: true, writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ phoneNumber: true }) });
+      }))).toEqual([]);
+    });
+
+    test.each([
+      ['cfnPool.ref', (pool: cognito.UserPool) => (pool.node.defaultChild as cognito.CfnUserPool).ref],
+      ['cfnPool.attrUserPoolId', (pool: cognito.UserPool) => (pool.node.defaultChild as cognito.CfnUserPool).attrUserPoolId],
+      ['Fn.ref', (pool: cognito.UserPool) => Fn.ref(Stack.of(pool).resolve((pool.node.defaultChild as cognito.CfnUserPool).logicalId))],
+    ])('a client that names the pool by %s is checked too', (_name, poolId) => {
+      const attached = attach({}, {}, (stack, pool) => new cognito.CfnUserPoolClient(stack, 'Raw', {
+        userPoolId: poolId(pool),
+        explicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH'],
+        writeAttributes: ['given_name'],
+      }));
+
+      expect(warningsOf(attached)).toEqual([expect.stringMatching(/^The app client Existing\/Raw of the same user pool allows ALLOW_USER_PASSWORD_AUTH/)]);
     });
 
     test('a client whose auth flows and write attributes are tokens is not guessed at', () => {
@@ -376,6 +522,7 @@ describe('CustomAuth', () => {
 
       expect(warningsOf(attached)).toEqual([
         expect.stringMatching(/^The app client Web\/Client of the same user pool allows ALLOW_USER_SRP_AUTH/),
+        expect.stringMatching(/^The app client Web\/Client of the same user pool signs the pool's own users in through managed login/),
         expect.stringMatching(/^The app client Web\/Client of the same user pool lets users change email, email_verified/),
       ]);
     });
