@@ -203,7 +203,7 @@ export class CustomAuthUserPool extends Construct {
       this.signUpClient = this.customAuth.addSignUpClient('SignUpClient');
     }
 
-    // cdk-nag findings that are facts of this design, acknowledged with their reasons (see the README).
+    // cdk-nag findings that are facts of this design, acknowledged with their reasons (docs/security.md, cdk-nag).
     acknowledge(this.userPool.node.defaultChild as CfnResource, userPoolAcknowledgements(featurePlan === cognito.FeaturePlan.PLUS));
     const smsRole = this.userPool.node.tryFindChild('smsRole');
     if (smsRole) {

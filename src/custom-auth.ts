@@ -314,7 +314,7 @@ export class CustomAuth extends Construct {
     this.createAuthChallengeFunction = create;
     this.verifyAuthChallengeFunction = verify;
 
-    // cdk-nag findings that are facts of this design, acknowledged with their reasons (see the README).
+    // cdk-nag findings that are facts of this design, acknowledged with their reasons (docs/security.md, cdk-nag).
     for (const fn of [define, create, verify]) {
       acknowledge(fn.node.defaultChild as CfnResource, functionAcknowledgements(isNewestKnownNodeRuntime(runtime)));
       // Each role has its policy from the log group grant above (and, for Create, the delivery grant).

@@ -1,15 +1,16 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ts from 'typescript';
 
 /**
- * The README's complete TypeScript examples (the blocks that `declare const stack: Stack`) compile
- * against this package's source and synthesize, as a reader would paste them.
+ * The complete TypeScript examples (the blocks that `declare const stack: Stack`) of the README and of
+ * the reference pages in docs/ compile against this package's source and synthesize, as a reader would
+ * paste them.
  */
 const ROOT = path.join(__dirname, '..');
-const README = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+const DOCUMENTS = ['README.md', ...readdirSync(path.join(ROOT, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
 
 interface Example {
   readonly heading: string;
@@ -22,7 +23,7 @@ function examples(): Example[] {
   const found: Example[] = [];
   let heading = '';
   let code: string[] | undefined;
-  for (const line of README.split('\n')) {
+  for (const line of DOCUMENTS.flatMap((document) => readFileSync(path.join(ROOT, document), 'utf8').split('\n'))) {
     if (code === undefined && /^#{2,} /.test(line)) {
       heading = line.replace(/^#+ /, '');
     } else if (code === undefined && (line === '```ts' || line === '```ts nofixture')) {
@@ -81,14 +82,16 @@ function synthesize(example: Example): Template {
   return Template.fromStack(stack);
 }
 
-describe('README examples', () => {
-  test('there are complete examples to check, including the WAF one', () => {
+describe('README and docs/ examples', () => {
+  test('there are complete examples to check, including the WAF one and the one in docs/', () => {
     expect(EXAMPLES.map((example) => example.heading)).toEqual(expect.arrayContaining([
       'Passwordless, one emailed code (the smallest example)',
       'Password first, then two codes',
       'Threat protection (Plus feature plan)',
       'Attach a WAF web ACL',
       'Add custom auth to your existing pool',
+      // docs/security.md
+      'cdk-nag',
     ]));
   });
 

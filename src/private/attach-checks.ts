@@ -155,7 +155,7 @@ export function hardenedWriteAttributes(
     if (codes.length > 0) {
       throw new Error(`writeAttributes must not include ${codes.join(', ')}, got ${JSON.stringify(writeAttributes.attributes())}: codes are sent to `
         + `${[...guarded.destinations].join(', ')}, and a user's access token could change it (UpdateUserAttributes) and receive every later code. `
-        + 'Remove it; change a user\'s address through an admin path (AdminUpdateUserAttributes), as the README\'s "Changing a user\'s address" shows.');
+        + 'Remove it; change a user\'s address through an admin path (AdminUpdateUserAttributes), as "Changing a user\'s address" in the docs/security.md of cdk-cognito-custom-auth shows.');
     }
     if (named.length > 0) {
       throw new Error(`writeAttributes must not include ${named.join(', ')}, got ${JSON.stringify(writeAttributes.attributes())}: with passwordFirst, `

@@ -12,7 +12,7 @@ import type { IConstruct } from 'constructs';
  *
  * Only findings that are facts of the construct's design, which no prop changes, are acknowledged.
  * Findings a deployer should decide on (reserved concurrency, a KMS key for the logs) are left
- * visible and documented in the README.
+ * visible and documented in docs/security.md.
  */
 export interface NagAcknowledgement {
   /** The rule ID as cdk-nag reports it, e.g. `AwsSolutions-COG2`. */

@@ -4,7 +4,7 @@ import { BUDGET_MAX_CODES, BUDGET_MAX_WRONG_ANSWERS, BUDGET_WINDOW_SECONDS, CODE
 
 /**
  * Synth warnings where a prop takes the construct past a requirement of NIST SP 800-63B or OWASP ASVS
- * for out-of-band codes (the README's standards table). Each has a stable ID, so a deployer who accepts
+ * for out-of-band codes (the standards table in docs/security.md). Each has a stable ID, so a deployer who accepts
  * the trade-off can acknowledge it: `Annotations.of(auth).acknowledgeWarning(id, reason)`.
  */
 export const STANDARDS_WARNINGS = {
