@@ -69,6 +69,29 @@ export interface CustomAuthClientOptions {
    * code, or an administrator marks an address verified) and, with `passwordFirst`, the recovery address
    */
   readonly writeAttributes?: cognito.ClientAttributes;
+
+  /**
+   * How long an access token is valid, from 5 minutes to 1 day. What a stolen access token can do
+   * (read the user, change writable attributes, `DeleteUser`) lasts this long.
+   *
+   * @default Duration.minutes(60)
+   */
+  readonly accessTokenValidity?: Duration;
+
+  /**
+   * How long an ID token is valid, from 5 minutes to 1 day.
+   *
+   * @default Duration.minutes(60)
+   */
+  readonly idTokenValidity?: Duration;
+
+  /**
+   * How long a refresh token is valid, from 60 minutes to 10 years, and so how long a user stays signed
+   * in without answering the codes again (token revocation and `GlobalSignOut` end it sooner).
+   *
+   * @default Duration.days(30)
+   */
+  readonly refreshTokenValidity?: Duration;
 }
 
 /**
@@ -338,6 +361,10 @@ export class CustomAuth extends Construct {
       disableOAuth: options.oAuth === undefined,
       oAuth: options.oAuth,
       writeAttributes: hardenedWriteAttributes(options.writeAttributes, this.guardedAttributes, customAttributesOf(this.pool.cfn)),
+      // aws-cdk-lib checks their ranges at synth.
+      accessTokenValidity: options.accessTokenValidity,
+      idTokenValidity: options.idTokenValidity,
+      refreshTokenValidity: options.refreshTokenValidity,
     });
     if (options.oAuth !== undefined) {
       // The pool's federated providers only, registered before or after: managed login never runs custom
@@ -369,8 +396,11 @@ export class CustomAuth extends Construct {
   /**
    * Adds an app client for self sign-up only (`SignUp`, `ConfirmSignUp`, `ResendConfirmationCode`).
    * Cognito checks the attributes of a sign-up against the client's write attributes, and the sign-in
-   * clients may not write the codes' destinations (a required `email`, say): this client may, but it
-   * signs nobody in (no auth flow but refresh, no OAuth), so no token of it can change an address later.
+   * clients may not write the codes' destinations (a required `email`, say): this client may write
+   * `email` and `phone_number` (Cognito verifies them before a code goes there), but it signs nobody in
+   * (no auth flow but refresh, no OAuth), so no token of it can change an address later. A custom
+   * sender's attribute, which nothing verifies, is not writable here either: set it through an admin
+   * path once your app has checked it.
    */
   public addSignUpClient(id: string, options: CustomAuthSignUpClientOptions = {}): cognito.UserPoolClient {
     const client = this.newClient(id, {
@@ -378,7 +408,7 @@ export class CustomAuth extends Construct {
       authFlows: { custom: false },
       generateSecret: options.generateSecret ?? false,
       disableOAuth: true,
-      writeAttributes: signUpWriteAttributes(customAttributesOf(this.pool.cfn)),
+      writeAttributes: signUpWriteAttributes(this.guardedAttributes.destinations, customAttributesOf(this.pool.cfn)),
     });
     this.signUpClients.add(client);
     return client;

@@ -130,6 +130,38 @@ describe('CustomAuth', () => {
       expect(warningsOf(attached)).toEqual([]);
     });
 
+    test('addSignUpClient never writes a custom sender\'s destination, which nothing verifies (email and phone_number Cognito verifies)', () => {
+      // GIVEN a custom sender to custom:chat_id, and SMS codes
+      const sender = lambda.Function.fromFunctionArn(new Stack(), 'S', 'arn:aws:lambda:us-east-1:123456789012:function:s');
+      const attached = attach(
+        { challengeCount: 2, delivery: CodeDelivery.customSender(sender, { destinationAttribute: 'custom:chat_id' }),
+          challengeDeliveries: [CodeDelivery.customSender(sender, { destinationAttribute: 'custom:chat_id' }), CodeDelivery.sms()] },
+        { customAttributes: { chat_id: new cognito.StringAttribute({ mutable: true }), team: new cognito.StringAttribute({ mutable: true }) } },
+      );
+
+      // WHEN
+      attached.auth.addSignUpClient('SignUp');
+
+      // THEN anyone signing up could otherwise send an account's codes to someone else's chat
+      const signUp = Object.values(Template.fromStack(attached.stack).findResources('AWS::Cognito::UserPoolClient'))
+        .find((client) => client.Properties.ExplicitAuthFlows?.length === 1)!;
+      expect(signUp.Properties.WriteAttributes).toEqual(expect.arrayContaining(['custom:team', 'phone_number', 'email']));
+      expect(signUp.Properties.WriteAttributes).not.toContain('custom:chat_id');
+      expect(signUp.Properties.WriteAttributes).not.toContain('phone_number_verified');
+    });
+
+    test('addClient passes token validities through; aws-cdk-lib checks their ranges', () => {
+      const attached = attach();
+
+      attached.auth.addClient('Web', { accessTokenValidity: Duration.minutes(15), idTokenValidity: Duration.minutes(15), refreshTokenValidity: Duration.days(1) });
+
+      Template.fromStack(attached.stack).hasResourceProperties('AWS::Cognito::UserPoolClient', {
+        AccessTokenValidity: 15, IdTokenValidity: 15, RefreshTokenValidity: 1440,
+        TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes', RefreshToken: 'minutes' },
+      });
+      expect(() => attach().auth.addClient('Web', { accessTokenValidity: Duration.minutes(1) })).toThrow(/accessTokenValidity/);
+    });
+
     test('addSignUpClient may have a secret', () => {
       const attached = attach();
 

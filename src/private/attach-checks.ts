@@ -169,11 +169,14 @@ export function hardenedWriteAttributes(
 }
 
 /**
- * The write attributes of a client that only signs users up: what a user signs up with, the codes'
- * destinations included, but no `*_verified` (only Cognito may mark an address verified).
+ * The write attributes of a client that only signs users up: what a user signs up with, `email` and
+ * `phone_number` destinations included (Cognito verifies those before a code goes there), but no
+ * `*_verified` (only Cognito may mark an address verified) and no other destination (a custom sender's
+ * attribute): nothing verifies it, so anyone could sign up accounts whose codes go to someone else.
  */
-export function signUpWriteAttributes(customAttributes: CustomAttributeSchema[]): cognito.ClientAttributes {
-  return writableExcept(new Set(VERIFIED_ATTRIBUTES), customAttributes);
+export function signUpWriteAttributes(destinations: ReadonlySet<string>, customAttributes: CustomAttributeSchema[]): cognito.ClientAttributes {
+  const unverifiable = [...destinations].filter((attribute) => attribute !== 'email' && attribute !== 'phone_number');
+  return writableExcept(new Set([...VERIFIED_ATTRIBUTES, ...unverifiable]), customAttributes);
 }
 
 /** Every standard attribute and mutable custom attribute of the pool, except `excluded`. */
