@@ -64,6 +64,8 @@ interface Artifact {
   readonly displayName?: string;
   readonly properties?: Record<string, any>;
   readonly metadata?: ArtifactMetadata;
+  /** Where newer aws-cdk-lib (2.27x) writes the metadata instead, relative to the assembly. */
+  readonly additionalMetadataFile?: string;
 }
 
 interface Manifest {
@@ -135,8 +137,8 @@ function stackPools(directory: string, artifactId: string, artifact: Artifact, m
 
 /** The stack's metadata: in the manifest, or (newer aws-cdk-lib) in the file `additionalMetadataFile` names, or both. */
 function stackMetadata(directory: string, artifact: Artifact): ArtifactMetadata {
-  const file: unknown = artifact.properties?.additionalMetadataFile;
-  const fromFile = typeof file === 'string' ? JSON.parse(readFileSync(path.join(directory, file), 'utf8')) : {};
+  const file = artifact.additionalMetadataFile;
+  const fromFile = file === undefined ? {} : JSON.parse(readFileSync(path.join(directory, file), 'utf8'));
   return { ...artifact.metadata, ...fromFile };
 }
 

@@ -46,7 +46,7 @@ describe('readPools', () => {
     const artifact = manifest.artifacts.Stack;
     writeFileSync(path.join(outdir, 'Stack.metadata.json'), JSON.stringify(artifact.metadata));
     delete artifact.metadata;
-    artifact.properties.additionalMetadataFile = 'Stack.metadata.json';
+    artifact.additionalMetadataFile = 'Stack.metadata.json';
     writeFileSync(manifestFile, JSON.stringify(manifest));
 
     // WHEN
