@@ -55,14 +55,21 @@ export interface PoolSpec {
   readonly resources: Record<string, TemplateResource>;
 }
 
+/** Construct path to its metadata entries (`aws:cdk:logicalId`, ...). */
+type ArtifactMetadata = Record<string, Array<{ type: string; data: unknown }>>;
+
+interface Artifact {
+  readonly type: string;
+  readonly environment?: string;
+  readonly displayName?: string;
+  readonly properties?: Record<string, any>;
+  readonly metadata?: ArtifactMetadata;
+  /** Where newer aws-cdk-lib (2.27x) writes the metadata instead, relative to the assembly. */
+  readonly additionalMetadataFile?: string;
+}
+
 interface Manifest {
-  readonly artifacts?: Record<string, {
-    readonly type: string;
-    readonly environment?: string;
-    readonly displayName?: string;
-    readonly properties?: Record<string, any>;
-    readonly metadata?: Record<string, Array<{ type: string; data: unknown }>>;
-  }>;
+  readonly artifacts?: Record<string, Artifact>;
 }
 
 /** Reads every stack of the assembly in `directory` (nested assemblies, e.g. stages, included). */
@@ -83,13 +90,13 @@ export function readPools(directory: string): PoolSpec[] {
   return pools;
 }
 
-function stackPools(directory: string, artifactId: string, artifact: NonNullable<Manifest['artifacts']>[string], manifest: Manifest): PoolSpec[] {
+function stackPools(directory: string, artifactId: string, artifact: Artifact, manifest: Manifest): PoolSpec[] {
   const template = JSON.parse(readFileSync(path.join(directory, artifact.properties?.templateFile), 'utf8'));
   const resources: Record<string, TemplateResource> = template.Resources ?? {};
   const stack = artifact.displayName ?? artifactId;
   const [, account = 'unknown-account', region = 'unknown-region'] = /^aws:\/\/([^/]*)\/(.*)$/.exec(artifact.environment ?? '') ?? [];
   const paths = new Map<string, string>();
-  for (const [constructPath, entries] of Object.entries(artifact.metadata ?? {})) {
+  for (const [constructPath, entries] of Object.entries(stackMetadata(directory, artifact))) {
     for (const entry of entries) {
       if (entry.type === 'aws:cdk:logicalId') {
         paths.set(String(entry.data), constructPath);
@@ -126,6 +133,13 @@ function stackPools(directory: string, artifactId: string, artifact: NonNullable
     });
   }
   return pools;
+}
+
+/** The stack's metadata: in the manifest, or (newer aws-cdk-lib) in the file `additionalMetadataFile` names, or both. */
+function stackMetadata(directory: string, artifact: Artifact): ArtifactMetadata {
+  const file = artifact.additionalMetadataFile;
+  const fromFile = file === undefined ? {} : JSON.parse(readFileSync(path.join(directory, file), 'utf8'));
+  return { ...artifact.metadata, ...fromFile };
 }
 
 function allowsCustomAuth(client: ClientSpec): boolean {

@@ -212,7 +212,9 @@ export class LocalCognitoServer {
       try {
         created = pool.addUser(user.username, user.attributes ?? {}, user.password);
       } catch (error) {
-        throw new Error(`--users: ${user.username} in ${spec.stack} (${userPoolId}): ${(error as Error).message}`);
+        // Pools of one app may differ (username or email as username): say how to aim an entry at one stack.
+        const everyPool = user.stack === undefined ? ` (an entry without "stack" is created in every pool: give it "stack": "${spec.stack}" or another stack)` : '';
+        throw new Error(`--users: ${user.username} in ${spec.stack} (${userPoolId}): ${(error as Error).message}${everyPool}`);
       }
       this.print(`User ${user.username} (${created.username}) created in ${userPoolId}${user.password === undefined ? ', no password' : ''}`);
     }

@@ -407,7 +407,7 @@ describe('starting and stopping', () => {
   test('a users file the pool refuses stops the start, naming the user and the pool', async () => {
     const app = synthesizeToTemp((outdir) => buildExampleApp(outdir).app);
     await expect(startLocalCommand(app, [{ username: 'alice@example.com', password: 'short' }]))
-      .rejects.toThrow(/--users: alice@example\.com in CustomAuthExample \(us-east-1_\w+\): Password did not conform with policy: Password must have length at least 12/);
+      .rejects.toThrow(/--users: alice@example\.com in CustomAuthExample \(us-east-1_\w+\): Password did not conform with policy: Password must have length at least 12 \(an entry without "stack" is created in every pool: give it "stack": "CustomAuthExample" or another stack\)/);
     rmSync(app, { recursive: true, force: true });
   });
 

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
@@ -31,6 +31,30 @@ describe('readPools', () => {
       environment: { BUDGET_TABLE: { Ref: expect.stringMatching(/^AuthLimitsTable/) } },
     });
     expect(pool.triggers.create.codeDirectory).toMatch(new RegExp(`^${outdir}/asset\\.[0-9a-f]{64}\\.lambda$`));
+  });
+
+  test('reads construct paths from the metadata file newer aws-cdk-lib writes (additionalMetadataFile), so ids do not change with it', () => {
+    // GIVEN an assembly as aws-cdk-lib 2.276 writes it: the stack's metadata moved out of manifest.json into Stack.metadata.json
+    const outdir = mkdtempSync(path.join(tmpdir(), 'assembly-'));
+    const app = new App({ outdir });
+    const stack = new Stack(app, 'Stack', { env: { account: '111122223333', region: 'eu-west-2' } });
+    new CustomAuthUserPool(stack, 'Auth', { delivery: CodeDelivery.email({ fromAddress: 'no-reply@example.com' }) });
+    app.synth();
+    const inManifest = readPools(outdir);
+    const manifestFile = path.join(outdir, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
+    const artifact = manifest.artifacts.Stack;
+    writeFileSync(path.join(outdir, 'Stack.metadata.json'), JSON.stringify(artifact.metadata));
+    delete artifact.metadata;
+    artifact.additionalMetadataFile = 'Stack.metadata.json';
+    writeFileSync(manifestFile, JSON.stringify(manifest));
+
+    // WHEN
+    const [pool] = readPools(outdir);
+
+    // THEN the construct path, not the logical ID: pool and client ids are derived from it
+    expect(pool.path).toBe('Stack/Auth/UserPool');
+    expect(pool.path).toBe(inManifest[0].path);
   });
 
   test('a directory without manifest.json is refused with what to do', () => {
