@@ -134,8 +134,11 @@ describe('CustomAuth', () => {
       // GIVEN a custom sender to custom:chat_id, and SMS codes
       const sender = lambda.Function.fromFunctionArn(new Stack(), 'S', 'arn:aws:lambda:us-east-1:123456789012:function:s');
       const attached = attach(
-        { challengeCount: 2, delivery: CodeDelivery.customSender(sender, { destinationAttribute: 'custom:chat_id' }),
-          challengeDeliveries: [CodeDelivery.customSender(sender, { destinationAttribute: 'custom:chat_id' }), CodeDelivery.sms()] },
+        {
+          challengeCount: 2,
+          delivery: CodeDelivery.customSender(sender, { destinationAttribute: 'custom:chat_id' }),
+          challengeDeliveries: [CodeDelivery.customSender(sender, { destinationAttribute: 'custom:chat_id' }), CodeDelivery.sms()],
+        },
         { customAttributes: { chat_id: new cognito.StringAttribute({ mutable: true }), team: new cognito.StringAttribute({ mutable: true }) } },
       );
 
@@ -156,7 +159,9 @@ describe('CustomAuth', () => {
       attached.auth.addClient('Web', { accessTokenValidity: Duration.minutes(15), idTokenValidity: Duration.minutes(15), refreshTokenValidity: Duration.days(1) });
 
       Template.fromStack(attached.stack).hasResourceProperties('AWS::Cognito::UserPoolClient', {
-        AccessTokenValidity: 15, IdTokenValidity: 15, RefreshTokenValidity: 1440,
+        AccessTokenValidity: 15,
+        IdTokenValidity: 15,
+        RefreshTokenValidity: 1440,
         TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes', RefreshToken: 'minutes' },
       });
       expect(() => attach().auth.addClient('Web', { accessTokenValidity: Duration.minutes(1) })).toThrow(/accessTokenValidity/);
