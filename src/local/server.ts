@@ -56,6 +56,19 @@ const ACTIONS = ['InitiateAuth', 'RespondToAuthChallenge', 'GetTokensFromRefresh
   'AdminConfirmSignUp', 'AdminCreateUser', 'AdminSetUserPassword', 'AdminGetUser', 'AdminDeleteUser', 'AdminUpdateUserAttributes', 'ListUsers'] as const;
 type Action = typeof ACTIONS[number];
 
+/** Actions that need IAM credentials on Cognito: never answered to a web page (below). */
+const ADMIN_ACTIONS: ReadonlySet<string> = new Set(ACTIONS.filter((action) => action.startsWith('Admin') || action === 'ListUsers'));
+
+/**
+ * Browsers send `Origin` with every cross-origin request, scripts and the AWS SDK in Node.js do not.
+ * Any web page open on this machine can reach a loopback port, and CORS lets it read the answers as it
+ * does Cognito's, so what Cognito guards with IAM (admin actions) or does not have (the mailbox, the
+ * clock) is answered only to requests without one.
+ */
+function fromWebPage(req: IncomingMessage): boolean {
+  return req.headers.origin !== undefined;
+}
+
 const CORS_HEADERS = {
   'access-control-allow-origin': '*',
   'access-control-allow-methods': 'GET, POST, OPTIONS',
@@ -261,6 +274,10 @@ export class LocalCognitoServer {
       res.writeHead(204).end();
       return;
     }
+    if (url.pathname.startsWith('/_local/') && fromWebPage(req)) {
+      json(403, { message: `${url.pathname} answers scripts and tests on this machine, not web pages (the request has an Origin header)` });
+      return;
+    }
     if (req.method === 'GET' && url.pathname === '/_local/messages') {
       json(200, this.messages);
       return;
@@ -296,6 +313,10 @@ export class LocalCognitoServer {
       const request = parseRequest(Buffer.concat(chunks).toString('utf8'));
       if (!(ACTIONS as readonly string[]).includes(action)) {
         throw new CognitoError('UnsupportedOperationException', `${action} is not supported locally by cdk-cognito-custom-auth local (supported: ${ACTIONS.join(', ')})`);
+      }
+      if (ADMIN_ACTIONS.has(action) && fromWebPage(req)) {
+        throw new CognitoError('AccessDeniedException', `${action} needs IAM credentials on Cognito; locally it answers scripts and tests, `
+          + 'not web pages (the request has an Origin header)');
       }
       const pool = this.poolFor(request);
       const result = await pool[action as Action](request);

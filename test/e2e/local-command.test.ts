@@ -104,6 +104,33 @@ describe('the command', () => {
     expect(await response.json()).toEqual({ __type: 'UnsupportedOperationException', message: expect.stringMatching(/^ForgotPassword is not supported locally/) });
   });
 
+  test('a web page (a request with an Origin) gets the sign-in API, but neither the admin actions nor the mailbox', async () => {
+    const page = { origin: 'https://evil.example' };
+    const call = (action: string, body: object, headers: Record<string, string> = {}) => fetch(local.endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSCognitoIdentityProviderService.${action}`, ...headers },
+      body: JSON.stringify(body),
+    });
+    const { userPoolId, userPoolClientId } = local.pool('Passwordless');
+
+    // An admin action: for scripts (no Origin), as the SDK in Node.js sends it; refused to a page
+    const listUsers = { UserPoolId: userPoolId };
+    expect((await call('ListUsers', listUsers)).status).toBe(200);
+    const refused = await call('ListUsers', listUsers, page);
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toEqual({ __type: 'AccessDeniedException', message: expect.stringMatching(/^ListUsers needs IAM credentials on Cognito/) });
+    expect((await call('AdminCreateUser', { UserPoolId: userPoolId, Username: 'mallory@example.com' }, page)).status).toBe(400);
+
+    // The mailbox and the clock: refused to a page
+    expect((await fetch(`${local.endpoint}/_local/messages`, { headers: page })).status).toBe(403);
+    expect((await fetch(`${local.endpoint}/_local/clock`, { method: 'POST', headers: page, body: '{"advanceSeconds":600}' })).status).toBe(403);
+    expect((await fetch(`${local.endpoint}/_local/messages`)).status).toBe(200);
+
+    // The sign-in API answers pages, as Cognito's does (Amplify in a browser)
+    const signIn = await call('InitiateAuth', { ClientId: userPoolClientId, AuthFlow: 'CUSTOM_AUTH', AuthParameters: { USERNAME: 'nobody@example.com' } }, page);
+    expect(signIn.status).toBe(200);
+  });
+
   test('a body that is not JSON, and an unknown app client, fail as on Cognito', async () => {
     const call = (body: string) => fetch(local.endpoint, {
       method: 'POST',
