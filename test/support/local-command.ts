@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { App } from 'aws-cdk-lib';
+import { captureLine, currentSuite, rememberMessageSecrets, rememberSecrets } from './log-capture';
 import { TRIGGERS } from '../../src/local/assembly';
 import type { MailboxEntry, RunningPool } from '../../src/local/server';
-import { captureLine, currentSuite, rememberMessageSecrets, rememberSecrets } from './log-capture';
 
 /** The command as the package ships it (bundled by `npx projen bundle`). */
 export const LOCAL_COMMAND = path.join(__dirname, '..', '..', 'assets', 'local', 'cli.js');
