@@ -33,6 +33,13 @@ const CAPTURED_SUITES: Record<string, string[]> = {
   ],
 };
 
+/**
+ * The fewest distinct secrets a run of these files records (fewer: the secret harvesting in
+ * test/support is broken). Most files record dozens; clients.test.ts, one user's, records 8.
+ */
+const FEWEST_SECRETS = 20;
+const FEWEST_SECRETS_OF: Record<string, number> = { 'test/e2e/clients.test.ts': 6 };
+
 /** The parts of Jest's GlobalConfig this teardown reads (Jest passes the whole object). */
 export interface GlobalConfig {
   readonly rootDir: string;
@@ -90,7 +97,8 @@ export function checkLogCapture(dir: string, globalConfig: GlobalConfig): LogCap
       problems.push(`${suite} ran, but the capture lacks its log lines ${missing.map((outcome) => JSON.stringify(outcome)).join(', ')}`);
     }
   }
-  if (checkedSuites.length > 0 && secrets.size < 20) {
+  const fewestSecrets = Math.max(0, ...checkedSuites.map(([suite]) => FEWEST_SECRETS_OF[suite] ?? FEWEST_SECRETS));
+  if (secrets.size < fewestSecrets) {
     problems.push(`only ${secrets.size} secrets were recorded: the secret harvesting in test/support is broken`);
   }
 
