@@ -32,7 +32,7 @@ export interface RunningCommand {
   lastCodeSentTo(to: string): Promise<string>;
   /** Moves the endpoint's clock ahead (sessions, tokens). */
   advanceClock(seconds: number): Promise<void>;
-  /** Ctrl-C, and the exit code. */
+  /** Records the users as secrets, then Ctrl-C, and the exit code. */
   stop(): Promise<number | null>;
   /** Ctrl-C, then removes the cloud assembly (for one from `synthesizeToTemp`). */
   stopAndRemove(): Promise<number | null>;
@@ -49,6 +49,22 @@ export function captureCommandLine(suite: string, stderrLine: string): void {
   const [, label, line] = FUNCTION_LOG_LINE.exec(stderrLine) ?? [];
   if (label !== undefined) {
     captureLine({ suite, handler: `local ${label}`, level: 'stderr', line });
+  }
+}
+
+/**
+ * Records every user of the pools (username, sub, attributes) as secrets: the functions see them in
+ * their events, and the tests learn some (the sub is the tokens' `cognito:username`).
+ */
+async function rememberUsers(endpoint: string, pools: LocalPool[]): Promise<void> {
+  for (const { userPoolId } of pools) {
+    const response = await fetch(endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSCognitoIdentityProviderService.ListUsers' },
+      body: JSON.stringify({ UserPoolId: userPoolId }),
+    });
+    const { Users = [] } = await response.json() as { Users?: Array<{ Username: string; Attributes?: Array<{ Value: string }> }> };
+    rememberSecrets(...Users.flatMap((user) => [user.Username, ...(user.Attributes ?? []).map((attribute) => attribute.Value)]));
   }
 }
 
@@ -93,6 +109,14 @@ export async function startLocalCommand(app: string, users: UserEntry[] = [], ex
   const ready: { endpoint: string; userPools: LocalPool[] } = JSON.parse(first);
   // 'close': the command exited and its stderr was read to the end (the functions' last lines are captured).
   const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  const stop = async () => {
+    try {
+      await rememberUsers(ready.endpoint, ready.userPools);
+    } finally {
+      child.kill('SIGINT');
+    }
+    return exited;
+  };
   const messages = async () => {
     const received = await (await fetch(`${ready.endpoint}/_local/messages`)).json() as LocalMessage[];
     received.forEach((message) => rememberMessageSecrets([message.to], `${message.subject ?? ''} ${message.body}`));
@@ -125,13 +149,9 @@ export async function startLocalCommand(app: string, users: UserEntry[] = [], ex
         throw new Error(`clock: ${response.status}`);
       }
     },
-    stop: async () => {
-      child.kill('SIGINT');
-      return exited;
-    },
+    stop,
     stopAndRemove: async () => {
-      child.kill('SIGINT');
-      const code = await exited;
+      const code = await stop();
       rmSync(app, { recursive: true, force: true });
       return code;
     },
