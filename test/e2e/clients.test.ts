@@ -4,6 +4,7 @@ import { codeChallengeOf, configureAuth, signInWithCodes as amplifySignInWithCod
 import { signInWithCodes as sdkSignInWithCodes, type ChallengeParameters } from '../../examples/clients/sdk-custom-auth';
 import { CodeDelivery, CustomAuthUserPool, CustomAuthUserPoolProps } from '../../src';
 import { RunningCommand, startLocalCommand, synthesizeToTemp } from '../support/local-command';
+import { rememberSecrets } from '../support/log-capture';
 
 /**
  * The client examples in examples/clients/, run as written against `cdk-cognito-custom-auth local`
@@ -61,6 +62,8 @@ describe('AWS SDK v3 client (examples/clients/sdk-custom-auth.ts)', () => {
       }
       return code;
     });
+
+    rememberSecrets(tokens.IdToken, tokens.AccessToken, tokens.RefreshToken);
 
     // THEN
     expect(tokens.IdToken).toBeDefined();

@@ -16,6 +16,7 @@ import { configureAuth, signInWithCodes as amplifySignInWithCodes, signInWithPas
 import { signInWithCodes as sdkSignInWithCodes } from '../../examples/clients/sdk-custom-auth';
 import { CodeDelivery, CustomAuthUserPool } from '../../src';
 import { RunningCommand, startLocalCommand, synthesizeToTemp } from '../support/local-command';
+import { rememberSecrets } from '../support/log-capture';
 
 /**
  * `cdk-cognito-custom-auth local`, started as users start it (a child process of the bundled command)
@@ -163,6 +164,7 @@ describe('Amplify JS v6', () => {
       return codeFor('alice@example.com')();
     });
     const { tokens } = await fetchAuthSession();
+    rememberSecrets(tokens?.idToken?.toString(), tokens?.accessToken.toString());
 
     // THEN: two codes by email, and tokens a back end verifies with jose against the local JWKS
     expect(seen).toEqual([1, 2]);
@@ -178,6 +180,7 @@ describe('Amplify JS v6', () => {
 
     // WHEN refreshed: new tokens of the same sign-in
     const refreshed = (await fetchAuthSession({ forceRefresh: true })).tokens!;
+    rememberSecrets(refreshed.idToken?.toString(), refreshed.accessToken.toString());
     const { payload: refreshedAccess } = await jwtVerify(refreshed.accessToken.toString(), jwks, { issuer: issuerOf('CustomAuthExample') });
     expect(refreshedAccess.jti).not.toBe(access.jti);
     expect(refreshedAccess.origin_jti).toBe(access.origin_jti);
@@ -206,6 +209,7 @@ describe('Amplify JS v6', () => {
     await amplifySignInWithCodes('bob@example.com', codeFor('bob@example.com'));
 
     const { tokens } = await fetchAuthSession();
+    rememberSecrets(tokens?.idToken?.toString(), tokens?.accessToken.toString());
     expect(tokens?.idToken?.payload.email).toBe('bob@example.com');
   });
 });
@@ -238,6 +242,7 @@ describe('AWS SDK v3', () => {
 
     // WHEN
     const tokens = await sdkSignInWithCodes(cognito, pool.userPoolClientId, 'bob@example.com', codeFor('bob@example.com'));
+    rememberSecrets(tokens.IdToken, tokens.AccessToken, tokens.RefreshToken);
 
     // THEN: aws-jwt-verify fetches JWKS over HTTPS only; a back end hands it the local JWKS
     const verifier = JwtVerifier.create({ issuer: issuerOf('Passwordless'), audience: pool.userPoolClientId, jwksUri: `${issuerOf('Passwordless')}/.well-known/jwks.json` });
@@ -251,6 +256,7 @@ describe('AWS SDK v3', () => {
     }));
     expect(refreshed.AuthenticationResult?.AccessToken).toBeDefined();
     expect(refreshed.AuthenticationResult?.RefreshToken).toBeUndefined();
+    rememberSecrets(refreshed.AuthenticationResult?.IdToken, refreshed.AuthenticationResult?.AccessToken);
 
     // WHEN signed out everywhere
     await cognito.send(new GlobalSignOutCommand({ AccessToken: tokens.AccessToken }));
@@ -267,6 +273,7 @@ describe('AWS SDK v3', () => {
     const { userPoolClientId: ClientId } = local.pool('Passwordless');
     const cognito = sdk();
     const tokens = await sdkSignInWithCodes(cognito, ClientId, 'bob@example.com', codeFor('bob@example.com'));
+    rememberSecrets(tokens.IdToken, tokens.AccessToken, tokens.RefreshToken);
 
     await cognito.send(new RevokeTokenCommand({ ClientId, Token: tokens.RefreshToken }));
 

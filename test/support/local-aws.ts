@@ -1,6 +1,6 @@
 import { createServer, IncomingHttpHeaders, request as httpRequest, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { rememberSecrets } from './log-capture';
+import { rememberMessageSecrets, rememberSecrets } from './log-capture';
 import { LocalAwsEndpoints } from '../../src/local/aws-endpoints';
 
 export type { ReceivedMessage } from '../../src/local/aws-endpoints';
@@ -15,8 +15,10 @@ export class LocalAws extends LocalAwsEndpoints {
     const aws = new LocalAws();
     await aws.listen();
     Object.assign(process.env, aws.environment);
-    aws.onMessage((message) => rememberSecrets(...message.to, ...`${message.subject ?? ''} ${message.body}`.match(/[0-9]{6,}/g) ?? [],
-      ...(message.channel === 'custom' ? [message.attributes.code] : [])));
+    aws.onMessage((message) => {
+      rememberMessageSecrets(message.to, `${message.subject ?? ''} ${message.body}`);
+      rememberSecrets(...(message.channel === 'custom' ? [message.attributes.code] : []));
+    });
     return aws;
   }
 }

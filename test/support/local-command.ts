@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { App } from 'aws-cdk-lib';
+import { captureLine, currentSuite, rememberMessageSecrets, rememberSecrets } from './log-capture';
+import { TRIGGERS } from '../../src/local/assembly';
 import type { MailboxEntry, RunningPool } from '../../src/local/server';
 
 /** The command as the package ships it (bundled by `npx projen bundle`). */
@@ -30,10 +32,40 @@ export interface RunningCommand {
   lastCodeSentTo(to: string): Promise<string>;
   /** Moves the endpoint's clock ahead (sessions, tokens). */
   advanceClock(seconds: number): Promise<void>;
-  /** Ctrl-C, and the exit code. */
+  /** Records the users as secrets, then Ctrl-C, and the exit code. */
   stop(): Promise<number | null>;
   /** Ctrl-C, then removes the cloud assembly (for one from `synthesizeToTemp`). */
   stopAndRemove(): Promise<number | null>;
+}
+
+/** A function's log line on the command's stderr: `[<stack>/<trigger function>] <line>` (src/local/server.ts). */
+const FUNCTION_LOG_LINE = new RegExp(`^\\[([^\\]]+/(?:${Object.values(TRIGGERS).join('|')}))\\] (.*)$`);
+
+/**
+ * Adds a stderr line of the command to the run's log capture if a function wrote it, as
+ * `local <stack>/<function>` of `suite`; other lines (the command's own errors) are left out.
+ */
+export function captureCommandLine(suite: string, stderrLine: string): void {
+  const [, label, line] = FUNCTION_LOG_LINE.exec(stderrLine) ?? [];
+  if (label !== undefined) {
+    captureLine({ suite, handler: `local ${label}`, level: 'stderr', line });
+  }
+}
+
+/**
+ * Records every user of the pools (username, sub, attributes) as secrets: the functions see them in
+ * their events, and the tests learn some (the sub is the tokens' `cognito:username`).
+ */
+async function rememberUsers(endpoint: string, pools: LocalPool[]): Promise<void> {
+  for (const { userPoolId } of pools) {
+    const response = await fetch(endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSCognitoIdentityProviderService.ListUsers' },
+      body: JSON.stringify({ UserPoolId: userPoolId }),
+    });
+    const { Users = [] } = await response.json() as { Users?: Array<{ Username: string; Attributes?: Array<{ Value: string }> }> };
+    rememberSecrets(...Users.flatMap((user) => [user.Username, ...(user.Attributes ?? []).map((attribute) => attribute.Value)]));
+  }
 }
 
 /** Synthesizes `app` into a fresh temporary directory and returns it. */
@@ -43,15 +75,31 @@ export function synthesizeToTemp(build: (outdir: string) => App): string {
   return outdir;
 }
 
-/** Starts the command on a cloud assembly on a free port and waits for its first stdout line. */
-export async function startLocalCommand(app: string, users: unknown[] = [], extraArgs: string[] = []): Promise<RunningCommand> {
+/** A user of `--users` (the command validates the shape: a test may pass a wrong one). */
+interface UserEntry {
+  readonly username?: unknown;
+  readonly password?: unknown;
+  readonly attributes?: Record<string, unknown>;
+}
+
+/**
+ * Starts the command on a cloud assembly on a free port and waits for its first stdout line. The
+ * functions' log lines on its stderr go to the run's log capture, checked against the users' names,
+ * passwords and attributes and every message's address and code (test/support/log-capture.ts).
+ */
+export async function startLocalCommand(app: string, users: UserEntry[] = [], extraArgs: string[] = []): Promise<RunningCommand> {
+  const suite = currentSuite();
+  rememberSecrets(...users.flatMap((user) => [user.username, user.password, ...Object.values(user.attributes ?? {})]));
   const usersFile = path.join(app, 'users.json');
   writeFileSync(usersFile, JSON.stringify(users));
   const child = spawn(process.execPath, [LOCAL_COMMAND, 'local', '--app', app, '--port', '0', '--users', usersFile, ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
-  createInterface({ input: child.stderr! }).on('line', (line) => output.push(line));
+  createInterface({ input: child.stderr! }).on('line', (line) => {
+    output.push(line);
+    captureCommandLine(suite, line);
+  });
   const lines = createInterface({ input: child.stdout! });
   const first = await new Promise<string>((resolve, reject) => {
     lines.once('line', resolve);
@@ -59,8 +107,21 @@ export async function startLocalCommand(app: string, users: unknown[] = [], extr
   });
   lines.on('line', (line) => output.push(line));
   const ready: { endpoint: string; userPools: LocalPool[] } = JSON.parse(first);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const messages = async () => (await fetch(`${ready.endpoint}/_local/messages`)).json() as Promise<LocalMessage[]>;
+  // 'close': the command exited and its stderr was read to the end (the functions' last lines are captured).
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  const stop = async () => {
+    try {
+      await rememberUsers(ready.endpoint, ready.userPools);
+    } finally {
+      child.kill('SIGINT');
+    }
+    return exited;
+  };
+  const messages = async () => {
+    const received = await (await fetch(`${ready.endpoint}/_local/messages`)).json() as LocalMessage[];
+    received.forEach((message) => rememberMessageSecrets([message.to], `${message.subject ?? ''} ${message.body}`));
+    return received;
+  };
   return {
     ...ready,
     output,
@@ -88,13 +149,9 @@ export async function startLocalCommand(app: string, users: unknown[] = [], extr
         throw new Error(`clock: ${response.status}`);
       }
     },
-    stop: async () => {
-      child.kill('SIGINT');
-      return exited;
-    },
+    stop,
     stopAndRemove: async () => {
-      child.kill('SIGINT');
-      const code = await exited;
+      const code = await stop();
       rmSync(app, { recursive: true, force: true });
       return code;
     },

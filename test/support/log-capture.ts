@@ -18,7 +18,7 @@ export const LOG_CAPTURE_DIR_ENV = 'CUSTOM_AUTH_LOG_CAPTURE_DIR';
 export interface CapturedLine {
   /** The test file that was running, relative to the repository (`(outside a test)` when unknown). */
   readonly suite: string;
-  /** The bundle's folder: `define-auth-challenge.lambda`, ... */
+  /** The bundle's folder (`define-auth-challenge.lambda`, ...), or `local <stack>/<function>` for a function the local command ran. */
   readonly handler: string;
   readonly level: string;
   readonly line: string;
@@ -30,7 +30,8 @@ function captureDir(): string | undefined {
   return process.env[LOG_CAPTURE_DIR_ENV];
 }
 
-function currentSuite(): string {
+/** The test file running in this worker, relative to the repository. */
+export function currentSuite(): string {
   const testPath: unknown = (globalThis as { expect?: { getState?: () => { testPath?: unknown } } }).expect?.getState?.().testPath;
   return typeof testPath === 'string' ? path.relative(REPOSITORY, testPath).split(path.sep).join('/') : '(outside a test)';
 }
@@ -42,12 +43,17 @@ function append(kind: 'lines' | 'secrets', record: unknown): void {
   }
 }
 
+/** Adds one handler console line to the capture (nothing outside Jest). */
+export function captureLine(captured: CapturedLine): void {
+  append('lines', captured);
+}
+
 /** A console that writes each line to the capture, then to `sink`. */
 export function capturingConsole(handlerFile: string, sink: LogSink): LogSink {
   const handler = path.basename(path.dirname(handlerFile));
   const tee = (level: keyof LogSink) => (...args: unknown[]): void => {
     const line = args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' ');
-    append('lines', { suite: currentSuite(), handler, level, line } satisfies CapturedLine);
+    captureLine({ suite: currentSuite(), handler, level, line });
     sink[level](...args);
   };
   return { info: tee('info'), error: tee('error'), warn: tee('warn'), log: tee('log'), debug: tee('debug') };
@@ -76,6 +82,11 @@ function rememberAll(values: unknown[]): void {
   for (const secret of new Set(secrets)) {
     append('secrets', secret);
   }
+}
+
+/** Records what a delivered message carries: its recipients, and every run of 6 or more digits (the codes). */
+export function rememberMessageSecrets(to: string[], text: string): void {
+  rememberAll([...to, ...text.match(/[0-9]{6,}/g) ?? []]);
 }
 
 /** The values in `value` and in the objects it holds, three levels deep (events may be hostile, even cyclic). */
