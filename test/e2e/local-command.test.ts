@@ -128,8 +128,8 @@ describe('the command', () => {
     expect((await fetch(`${local.endpoint}/_local/messages`)).status).toBe(200);
 
     // The sign-in API answers pages, as Cognito's does (Amplify in a browser)
-    const signIn = await call('InitiateAuth', { ClientId: userPoolClientId, AuthFlow: 'CUSTOM_AUTH', AuthParameters: { USERNAME: 'nobody@example.com' } }, page);
-    expect(signIn.status).toBe(200);
+    const pageSignIn = await call('InitiateAuth', { ClientId: userPoolClientId, AuthFlow: 'CUSTOM_AUTH', AuthParameters: { USERNAME: 'nobody@example.com' } }, page);
+    expect(pageSignIn.status).toBe(200);
   });
 
   test('a body that is not JSON, and an unknown app client, fail as on Cognito', async () => {
