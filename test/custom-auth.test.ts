@@ -404,6 +404,14 @@ describe('CustomAuth', () => {
       expect(() => another.app.synth()).not.toThrow();
     });
 
+    test('device tracking is a warning', () => {
+      const tracking = attach({}, { deviceTracking: { challengeRequiredOnNewDevice: true, deviceOnlyRememberedOnUserPrompt: true } });
+
+      expect(warningsOf(tracking)).toEqual([expect.stringMatching(/^The user pool Existing\/Pool\/Resource tracks devices: Cognito's device steps do not fit/)]);
+      expect(warningsOf(tracking)[0]).toContain('[ack: cdk-cognito-custom-auth:deviceTracking]');
+      expect(warningsOf(attach())).toEqual([]);
+    });
+
     test('optional MFA is a warning; MFA off is not', () => {
       const optional = attach({}, { mfa: cognito.Mfa.OPTIONAL, mfaSecondFactor: { sms: false, otp: true } });
       const off = attach({}, { mfa: cognito.Mfa.OFF });

@@ -214,6 +214,13 @@ export function checkPoolForCustomAuth(
       + 'who sets up SMS or TOTP MFA gets that step inside the custom flow, which the Define trigger rejects, so that user cannot sign in. '
       + 'Set the pool\'s mfa to cognito.Mfa.OFF: the one-time codes are the extra factors.');
   }
+  if (deployed(cfn).DeviceConfiguration !== undefined) {
+    // Seen in public client issues (amplify-js #2705, amplify-flutter #3541), not in Cognito's documentation.
+    Annotations.of(scope).addWarningV2('cdk-cognito-custom-auth:deviceTracking', `The user pool ${cfn.node.path} tracks devices: Cognito's `
+      + 'device steps do not fit the custom flow (a passwordless sign-in cannot confirm its device, and DEVICE_SRP_AUTH or '
+      + 'DEVICE_PASSWORD_VERIFIER in a sign-in\'s session fails it in the Define trigger), so users with remembered devices may be '
+      + 'unable to sign in. Leave the pool\'s deviceTracking unset: the one-time codes are the check of each sign-in.');
+  }
   if (!flow.passwordFirst) {
     return;
   }
