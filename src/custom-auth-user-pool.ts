@@ -161,7 +161,8 @@ export class CustomAuthUserPool extends Construct {
   public constructor(scope: Construct, id: string, props: CustomAuthUserPoolProps) {
     super(scope, id);
 
-    const destinations = new Set((props.challengeDeliveries ?? [props.delivery]).map((channel) => channel._destinationAttribute()));
+    const channels = props.challengeDeliveries ?? [props.delivery];
+    const destinations = new Set(channels.map((channel) => channel._destinationAttribute()));
     const usesEmail = destinations.has('email');
     const usesPhone = destinations.has('phone_number');
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
@@ -175,7 +176,7 @@ export class CustomAuthUserPool extends Construct {
       autoVerify: { email: usesEmail, phone: usesPhone },
       standardAttributes: props.standardAttributes ?? { email: { required: true, mutable: true } },
       customAttributes: props.customAttributes,
-      email: props.cognitoEmailThroughSes ? cognitoEmailThroughSes(this, props.challengeDeliveries ?? [props.delivery]) : undefined,
+      email: props.cognitoEmailThroughSes ? cognitoEmailThroughSes(this, channels) : undefined,
       passwordPolicy: props.passwordPolicy ?? {
         minLength: 12,
         requireLowercase: true,

@@ -416,14 +416,13 @@ export class CustomAuth extends Construct {
 
   /** A client of the pool with what every client of this construct has. */
   private newClient(id: string, options: cognito.UserPoolClientOptions): cognito.UserPoolClient {
-    const client = new cognito.UserPoolClient(this, id, {
+    return new cognito.UserPoolClient(this, id, {
       ...options,
       userPool: this.userPool,
       // Not a prop: without it an unknown username fails differently from a known one.
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
     });
-    return client;
   }
 
   /**

@@ -148,10 +148,11 @@ export function hardenedWriteAttributes(
   guarded: GuardedAttributes,
   customAttributes: CustomAttributeSchema[],
 ): cognito.ClientAttributes {
-  const protectedAttributes = protectedAttributesOf(guarded);
+  const protectedAttributes = withVerified([...guarded.destinations, ...guarded.recovery]);
   if (writeAttributes !== undefined) {
     const named = writeAttributes.attributes().filter((attribute) => !Token.isUnresolved(attribute) && protectedAttributes.has(attribute));
-    const codes = named.filter((attribute) => protectedAttributesOf({ destinations: guarded.destinations, recovery: new Set() }).has(attribute));
+    const codeAttributes = withVerified(guarded.destinations);
+    const codes = named.filter((attribute) => codeAttributes.has(attribute));
     if (codes.length > 0) {
       throw new Error(`writeAttributes must not include ${codes.join(', ')}, got ${JSON.stringify(writeAttributes.attributes())}: codes are sent to `
         + `${[...guarded.destinations].join(', ')}, and a user's access token could change it (UpdateUserAttributes) and receive every later code. `
@@ -186,16 +187,21 @@ function writableExcept(excluded: ReadonlySet<string>, customAttributes: CustomA
   return new cognito.ClientAttributes().withStandardAttributes(standard).withCustomAttributes(...custom.map((attribute) => attribute.name));
 }
 
-/** The guarded attributes and, for email and phone_number, their `_verified` companions. */
-function protectedAttributesOf(guarded: GuardedAttributes): Set<string> {
-  const named = [...guarded.destinations, ...guarded.recovery];
+/** `attributes` and, for email and phone_number, their `_verified` companions. */
+function withVerified(attributes: Iterable<string>): Set<string> {
+  const named = [...attributes];
   const verified = named.filter((attribute) => attribute === 'email' || attribute === 'phone_number').map((attribute) => `${attribute}_verified`);
   return new Set([...named, ...verified]);
 }
 
 /** The attributes the pool sends password reset codes to (`email`, `phone_number`), from its account recovery setting. */
 export function recoveryAttributesOf(cfn: cognito.CfnUserPool): string[] {
-  const setting = deployed(cfn).AccountRecoverySetting;
+  return recoveryAttributesIn(deployed(cfn));
+}
+
+/** `recoveryAttributesOf` for the pool's properties as deployed. */
+function recoveryAttributesIn(poolProperties: Record<string, any>): string[] {
+  const setting = poolProperties.AccountRecoverySetting;
   const mechanisms: unknown[] = Array.isArray(setting?.RecoveryMechanisms)
     ? setting.RecoveryMechanisms.map((mechanism: { Name?: unknown }) => mechanism?.Name)
     // Without AccountRecoverySetting Cognito recovers through a verified phone number, else a verified email.
@@ -209,12 +215,13 @@ export function checkPoolForCustomAuth(
   cfn: cognito.CfnUserPool,
   flow: { readonly passwordFirst: boolean; readonly destinations: ReadonlySet<string> },
 ): void {
-  if (deployed(cfn).MfaConfiguration === 'OPTIONAL') {
+  const properties = deployed(cfn);
+  if (properties.MfaConfiguration === 'OPTIONAL') {
     Annotations.of(scope).addWarningV2('cdk-cognito-custom-auth:optionalMfa', `The user pool ${cfn.node.path} has optional MFA: a user `
       + 'who sets up SMS or TOTP MFA gets that step inside the custom flow, which the Define trigger rejects, so that user cannot sign in. '
       + 'Set the pool\'s mfa to cognito.Mfa.OFF: the one-time codes are the extra factors.');
   }
-  if (deployed(cfn).DeviceConfiguration !== undefined) {
+  if (properties.DeviceConfiguration !== undefined) {
     // Seen in public client issues (amplify-js #2705, amplify-flutter #3541), not in Cognito's documentation.
     Annotations.of(scope).addWarningV2('cdk-cognito-custom-auth:deviceTracking', `The user pool ${cfn.node.path} tracks devices: Cognito's `
       + 'device steps do not fit the custom flow (a passwordless sign-in cannot confirm its device, and DEVICE_SRP_AUTH or '
@@ -224,7 +231,7 @@ export function checkPoolForCustomAuth(
   if (!flow.passwordFirst) {
     return;
   }
-  const throughCodes = recoveryAttributesOf(cfn).filter((attribute) => flow.destinations.has(attribute));
+  const throughCodes = recoveryAttributesIn(properties).filter((attribute) => flow.destinations.has(attribute));
   if (throughCodes.length > 0) {
     Annotations.of(scope).addWarningV2('cdk-cognito-custom-auth:recoveryThroughCodeChannel', `With passwordFirst, the user pool ${cfn.node.path} `
       + `lets users reset their password through ${throughCodes.join(' and ')}, where the sign-in codes go: whoever reads those messages `
@@ -247,8 +254,8 @@ export function checkClients(
   const clients = scope.node.root.node.findAll().filter((construct): construct is cognito.CfnUserPoolClient =>
     CfnResource.isCfnResource(construct) && construct.cfnResourceType === 'AWS::Cognito::UserPoolClient'
     && refersTo(pool.cfn, (construct as cognito.CfnUserPoolClient).userPoolId));
-  const codeAttributes = protectedAttributesOf({ destinations: flow.guarded.destinations, recovery: new Set() });
-  const recoveryAttributes = [...protectedAttributesOf(flow.guarded)].filter((attribute) => !codeAttributes.has(attribute));
+  const codeAttributes = withVerified(flow.guarded.destinations);
+  const recoveryAttributes = [...withVerified(flow.guarded.recovery)].filter((attribute) => !codeAttributes.has(attribute));
   for (const client of clients) {
     const path = clientPath(client);
     const properties = deployed(client);

@@ -109,7 +109,7 @@ export function validationsOf(lib: object = cdk): ValidationsApi | undefined {
 }
 
 /** The IDs cdk-nag v3 reports: the rule, or one `rule[finding]` per finding. */
-export function v3Ids(acknowledgement: NagAcknowledgement): string[] {
+function v3Ids(acknowledgement: NagAcknowledgement): string[] {
   const { id, findings } = acknowledgement;
   return findings === undefined ? [id] : findings.map((finding) => `${id}[${finding}]`);
 }

@@ -21,8 +21,8 @@ export function runtimeProp(runtime: lambda.Runtime | undefined): lambda.Runtime
   if (runtime === undefined) {
     return defaultRuntime();
   }
-  const major = /^nodejs(\d+)\.x$/.exec(runtime.name)?.[1];
-  if (runtime.family !== lambda.RuntimeFamily.NODEJS || major === undefined || Number(major) < OLDEST_NODE_MAJOR) {
+  const major = nodeMajor(runtime);
+  if (major === undefined || major < OLDEST_NODE_MAJOR) {
     throw new Error(`runtime must be a Node.js runtime from nodejs${OLDEST_NODE_MAJOR}.x on (nodejs22.x and nodejs24.x are tested), `
       + `got ${runtime.name}. Use lambda.Runtime.NODEJS_22_X, new lambda.Runtime('nodejs24.x', lambda.RuntimeFamily.NODEJS), `
       + 'or omit it for the newest tested runtime your aws-cdk-lib knows.');
@@ -43,6 +43,12 @@ export function useRuntime(fn: lambda.Function, runtime: lambda.Runtime): void {
  * cdk-nag's AwsSolutions-L1 makes: only an older one needs L1 acknowledged.
  */
 export function isNewestKnownNodeRuntime(runtime: lambda.Runtime): boolean {
-  const major = (candidate: lambda.Runtime) => Number(/^nodejs(\d+)/.exec(candidate.name)?.[1] ?? 0);
-  return lambda.Runtime.ALL.every((known) => known.family !== lambda.RuntimeFamily.NODEJS || major(known) <= major(runtime));
+  const newest = nodeMajor(runtime) ?? 0;
+  return lambda.Runtime.ALL.every((known) => (nodeMajor(known) ?? 0) <= newest);
+}
+
+/** The Node.js major of a `nodejs<major>.x` runtime; undefined for any other runtime. */
+function nodeMajor(runtime: lambda.Runtime): number | undefined {
+  const major = /^nodejs(\d+)\.x$/.exec(runtime.name)?.[1];
+  return runtime.family === lambda.RuntimeFamily.NODEJS && major !== undefined ? Number(major) : undefined;
 }

@@ -25,15 +25,18 @@ export interface StandardsInput {
   };
 }
 
+/** The value the construct will use, or undefined when it is a token (unknown at synth). */
 const known = (value: number | undefined, fallback: number): number | undefined =>
   value === undefined ? fallback : Token.isUnresolved(value) ? undefined : value;
+const knownSeconds = (value: Duration | undefined, fallback: number): number | undefined =>
+  value === undefined ? fallback : value.isUnresolved() ? undefined : value.toSeconds();
 
 /** Adds the warnings that apply; `destinationAttributes` are the channels' user attributes (phone_number: SMS). */
 export function warnBeyondStandards(scope: Construct, props: StandardsInput, destinationAttributes: Iterable<string>): void {
   const warn = (id: string, message: string) => Annotations.of(scope).addWarningV2(id, message);
 
   const validity = props.codeValidity;
-  const validitySeconds = validity === undefined ? CODE_VALIDITY_SECONDS.default : validity.isUnresolved() ? undefined : validity.toSeconds();
+  const validitySeconds = knownSeconds(validity, CODE_VALIDITY_SECONDS.default);
   if (validitySeconds !== undefined && validitySeconds > 600) {
     warn(STANDARDS_WARNINGS.codeValidity, `codeValidity is ${validity!.toHumanString()}: NIST SP 800-63B (rev. 3 5.1.3.2) and OWASP ASVS 4.0.3 (2.7.2) `
       + 'let an out-of-band code live at most 10 minutes. Set codeValidity to Duration.minutes(10) or less.');
@@ -52,7 +55,7 @@ export function warnBeyondStandards(scope: Construct, props: StandardsInput, des
       + '64 bits, OWASP ASVS 4.0.3 2.2.1 at most 100 failed attempts per hour per account. Turn crossSessionLimits on.');
     return;
   }
-  const window = limits.window === undefined ? BUDGET_WINDOW_SECONDS.default : limits.window.isUnresolved() ? undefined : limits.window.toSeconds();
+  const window = knownSeconds(limits.window, BUDGET_WINDOW_SECONDS.default);
   const maxCodes = known(limits.maxCodes, BUDGET_MAX_CODES.default);
   const maxWrongAnswers = known(limits.maxWrongAnswers, BUDGET_MAX_WRONG_ANSWERS.default);
   if (window !== undefined && maxCodes !== undefined && maxWrongAnswers !== undefined) {
