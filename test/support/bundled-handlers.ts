@@ -89,6 +89,22 @@ export function loadBundledHandler(file: string, env: Record<string, string>, si
   };
 }
 
+/**
+ * The challenge parameters of the first challenge with the construct's defaults (one challenge, a
+ * 6-digit code by email, 3 attempts), as the handlers return them for `username` and the masked `destination`.
+ */
+export function defaultFirstChallenge(username: string, destination: string): Record<string, string> {
+  return {
+    USERNAME: username,
+    deliveryMedium: 'EMAIL',
+    destination,
+    challengeNumber: '1',
+    challengeCount: '1',
+    attemptsRemaining: '3',
+    codeLength: '6',
+  };
+}
+
 /** What a `CustomAuth` and a `CustomAuthUserPool` both expose: the three functions and the limits table. */
 export type CustomAuthFunctions = Pick<CustomAuth,
   'defineAuthChallengeFunction' | 'createAuthChallengeFunction' | 'verifyAuthChallengeFunction' | 'limitsTable'> & IConstruct;
