@@ -1,6 +1,4 @@
 import { App, Stack } from 'aws-cdk-lib';
-import { AwsCallError, callAws, ENDPOINTS } from '../../lambda/aws-request';
-import { Deadline } from '../../lambda/deadline';
 import { CodeDelivery, CrossSessionLimits, CustomAuthUserPool } from '../../src';
 import { deployedHandlers, recordingSink } from '../support/bundled-handlers';
 import { answerWith, CognitoSimulator, SimulatedUser } from '../support/cognito-simulator';
@@ -29,35 +27,6 @@ const localAws = localAwsForTestFile();
 const logged: string[] = [];
 const sink = recordingSink(logged);
 
-/**
- * Waits until every table answers: dynalite creates tables in status CREATING and answers
- * ResourceNotFoundException until a timer makes them ACTIVE, and deployedHandlers does not wait.
- */
-async function untilTablesActive(): Promise<void> {
-  const listed = await callAws({
-    signingName: 'dynamodb',
-    ...ENDPOINTS.dynamodb,
-    path: '/',
-    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.ListTables' },
-    body: '{}',
-    deadline: Deadline.after(5000),
-    retry: false,
-  });
-  for (const tableName of JSON.parse(listed).TableNames as string[]) {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await localAws().dynamodb.items(tableName);
-        break;
-      } catch (error) {
-        if (attempt >= 100 || !(error instanceof AwsCallError && error.errorType === 'ResourceNotFoundException')) {
-          throw error;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
-    }
-  }
-}
-
 async function cognitoWith(crossSessionLimits?: CrossSessionLimits) {
   const app = new App();
   const stack = new Stack(app, 'Limits', { env: { account: '123456789012', region: 'us-east-1' } });
@@ -65,8 +34,8 @@ async function cognitoWith(crossSessionLimits?: CrossSessionLimits) {
     delivery: CodeDelivery.email({ fromAddress: 'no-reply@example.com' }),
     crossSessionLimits,
   });
+  // deployedHandlers creates the limits table in local DynamoDB and returns once it is ACTIVE.
   const cognito = new CognitoSimulator(await deployedHandlers(pool, localAws(), sink), [ALICE, BOB]);
-  await untilTablesActive();
   return { cognito, pool };
 }
 
