@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as cognito_ from 'aws-cdk-lib/aws-cognito';
 import { CodeDelivery, CustomAuth, CustomAuthFlowOptions } from '../../src';
-import { deployedHandlers, recordingSink } from '../support/bundled-handlers';
+import { defaultFirstChallenge, deployedHandlers, recordingSink } from '../support/bundled-handlers';
 import { answerWith, CHALLENGE_PARAMETER_KEYS, CognitoSimulator } from '../support/cognito-simulator';
 import { localAwsForTestFile } from '../support/local-aws';
 
@@ -21,7 +21,6 @@ const ALICE = {
 const localAws = localAwsForTestFile();
 const logged: string[] = [];
 const sink = recordingSink(logged);
-
 
 /** The app's own pool, as a team would have it, with CustomAuth attached; Cognito simulated with the pool's aliases. */
 async function attachedPool(props: Partial<CustomAuthFlowOptions> = {}): Promise<CognitoSimulator> {
@@ -51,15 +50,7 @@ describe('custom auth attached to an existing pool, through the bundled handlers
     const challenge = await cognito.initiateAuth('CUSTOM_AUTH', { USERNAME: signInName });
 
     // THEN the challenge names the user's own username, whatever they signed in with
-    expect(challenge.ChallengeParameters).toEqual({
-      USERNAME: 'alice',
-      deliveryMedium: 'EMAIL',
-      destination: 'a***@e***',
-      challengeNumber: '1',
-      challengeCount: '1',
-      attemptsRemaining: '3',
-      codeLength: '6',
-    });
+    expect(challenge.ChallengeParameters).toEqual(defaultFirstChallenge('alice', 'a***@e***'));
     expect(localAws().received.map((message) => message.to)).toEqual([['alice@example.com']]);
     const result = await answerWith(cognito, challenge, localAws().lastCodeSentTo('alice@example.com'));
     expect(result.AuthenticationResult?.IdToken).toBeDefined();

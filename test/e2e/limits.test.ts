@@ -1,10 +1,8 @@
 import { App, Stack } from 'aws-cdk-lib';
-import { AwsCallError, callAws, ENDPOINTS } from '../../lambda/aws-request';
-import { Deadline } from '../../lambda/deadline';
 import { CodeDelivery, CrossSessionLimits, CustomAuthUserPool } from '../../src';
-import { deployedHandlers, LogSink } from '../support/bundled-handlers';
-import { AuthResult, CognitoSimulator, SimulatedUser } from '../support/cognito-simulator';
-import { LocalAws } from '../support/local-aws';
+import { deployedHandlers, recordingSink } from '../support/bundled-handlers';
+import { answerWith, CognitoSimulator, SimulatedUser } from '../support/cognito-simulator';
+import { localAwsForTestFile } from '../support/local-aws';
 
 /**
  * Cross-session limits end to end, offline: a synthesized CustomAuthUserPool's bundled handlers,
@@ -25,45 +23,9 @@ const ALICE = userWith('alice@example.com');
 const BOB = userWith('bob@example.com');
 const UNKNOWN = 'mallory@example.com';
 
-let localAws: LocalAws;
+const localAws = localAwsForTestFile();
 const logged: string[] = [];
-const write = (...args: unknown[]): void => void logged.push(args.join(' '));
-const sink: LogSink = { info: write, error: write, warn: write, log: write, debug: write };
-
-beforeAll(async () => {
-  localAws = await LocalAws.start();
-});
-afterAll(() => localAws.stop());
-beforeEach(() => localAws.reset());
-
-/**
- * Waits until every table answers: dynalite creates tables in status CREATING and answers
- * ResourceNotFoundException until a timer makes them ACTIVE, and deployedHandlers does not wait.
- */
-async function untilTablesActive(): Promise<void> {
-  const listed = await callAws({
-    signingName: 'dynamodb',
-    ...ENDPOINTS.dynamodb,
-    path: '/',
-    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.ListTables' },
-    body: '{}',
-    deadline: Deadline.after(5000),
-    retry: false,
-  });
-  for (const tableName of JSON.parse(listed).TableNames as string[]) {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await localAws.dynamodb.items(tableName);
-        break;
-      } catch (error) {
-        if (attempt >= 100 || !(error instanceof AwsCallError && error.errorType === 'ResourceNotFoundException')) {
-          throw error;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
-    }
-  }
-}
+const sink = recordingSink(logged);
 
 async function cognitoWith(crossSessionLimits?: CrossSessionLimits) {
   const app = new App();
@@ -72,8 +34,8 @@ async function cognitoWith(crossSessionLimits?: CrossSessionLimits) {
     delivery: CodeDelivery.email({ fromAddress: 'no-reply@example.com' }),
     crossSessionLimits,
   });
-  const cognito = new CognitoSimulator(await deployedHandlers(pool, localAws, sink), [ALICE, BOB]);
-  await untilTablesActive();
+  // deployedHandlers creates the limits table in local DynamoDB and returns once it is ACTIVE.
+  const cognito = new CognitoSimulator(await deployedHandlers(pool, localAws(), sink), [ALICE, BOB]);
   return { cognito, pool };
 }
 
@@ -91,11 +53,7 @@ async function signInStarts(cognito: CognitoSimulator, username: string, times: 
   return outcomes;
 }
 
-const emailsTo = (address: string): number => localAws.received.filter((message) => message.to.includes(address)).length;
-
-function answerWith(cognito: CognitoSimulator, step: AuthResult, answer: string): Promise<AuthResult> {
-  return cognito.respondToAuthChallenge('CUSTOM_CHALLENGE', step.Session!, { USERNAME: step.ChallengeParameters!.USERNAME, ANSWER: answer });
-}
+const emailsTo = (address: string): number => localAws().received.filter((message) => message.to.includes(address)).length;
 
 function wrongCodeFor(code: string): string {
   return code.replace(/^./, (digit) => String((Number(digit) + 1) % 10));
@@ -111,7 +69,7 @@ describe('cross-session limits through the bundled handlers', () => {
 
     // THEN
     expect(outcomes).toEqual(['CUSTOM_CHALLENGE', 'CUSTOM_CHALLENGE', REJECTED]);
-    expect(localAws.received).toHaveLength(2);
+    expect(localAws().received).toHaveLength(2);
     expect(emailsTo(ALICE.username)).toBe(2);
   });
 
@@ -124,7 +82,7 @@ describe('cross-session limits through the bundled handlers', () => {
 
     // THEN
     expect(outcomes).toEqual(['CUSTOM_CHALLENGE', 'CUSTOM_CHALLENGE', REJECTED]);
-    expect(localAws.received).toHaveLength(0);
+    expect(localAws().received).toHaveLength(0);
   });
 
   test('maxCodes 2: another user is unaffected by a user whose budget is spent', async () => {
@@ -148,7 +106,7 @@ describe('cross-session limits through the bundled handlers', () => {
 
     // WHEN
     const step = await cognito.initiateAuth('CUSTOM_AUTH', { USERNAME: ALICE.username });
-    const result = await answerWith(cognito, step, localAws.lastCodeSentTo(ALICE.username));
+    const result = await answerWith(cognito, step, localAws().lastCodeSentTo(ALICE.username));
 
     // THEN
     expect(result.AuthenticationResult?.IdToken).toBeDefined();
@@ -159,19 +117,19 @@ describe('cross-session limits through the bundled handlers', () => {
     // GIVEN
     const { cognito } = await cognitoWith({ maxWrongAnswers: 1 });
     const first = await cognito.initiateAuth('CUSTOM_AUTH', { USERNAME: ALICE.username });
-    const firstCode = localAws.lastCodeSentTo(ALICE.username);
+    const firstCode = localAws().lastCodeSentTo(ALICE.username);
 
     // WHEN a wrong answer, then a new sign-in with another wrong answer
     const retry = await answerWith(cognito, first, wrongCodeFor(firstCode));
     const second = await cognito.initiateAuth('CUSTOM_AUTH', { USERNAME: ALICE.username });
-    const secondCode = localAws.lastCodeSentTo(ALICE.username);
+    const secondCode = localAws().lastCodeSentTo(ALICE.username);
     const rejected = answerWith(cognito, second, wrongCodeFor(secondCode));
 
     // THEN
     expect(retry.ChallengeName).toBe('CUSTOM_CHALLENGE');
     expect(retry.ChallengeParameters?.attemptsRemaining).toBe('2');
     await expect(rejected).rejects.toThrow(REJECTED);
-    expect(localAws.received).toHaveLength(2);
+    expect(localAws().received).toHaveLength(2);
   });
 
   test('enabled false: no table and no limit, eleven sign-ins send eleven emails', async () => {

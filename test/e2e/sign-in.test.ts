@@ -2,7 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as cognito_ from 'aws-cdk-lib/aws-cognito';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { CodeDelivery, CustomAuthUserPool, CustomAuthUserPoolProps } from '../../src';
-import { deployedHandlers, recordingSink } from '../support/bundled-handlers';
+import { defaultFirstChallenge, deployedHandlers, recordingSink } from '../support/bundled-handlers';
 import { answerWith, CHALLENGE_PARAMETER_KEYS, CognitoError, CognitoSimulator } from '../support/cognito-simulator';
 import { localAwsForTestFile } from '../support/local-aws';
 
@@ -29,7 +29,6 @@ const ALICE = {
 const localAws = localAwsForTestFile();
 const logged: string[] = [];
 const sink = recordingSink(logged);
-
 
 async function cognitoWith(
   props: Partial<CustomAuthUserPoolProps>,
@@ -59,15 +58,7 @@ describe('sign-in through the bundled handlers', () => {
 
     // THEN
     expect(challenge.ChallengeName).toBe('CUSTOM_CHALLENGE');
-    expect(challenge.ChallengeParameters).toEqual({
-      USERNAME: 'alice@example.com',
-      deliveryMedium: 'EMAIL',
-      destination: 'a***@e***',
-      challengeNumber: '1',
-      challengeCount: '1',
-      attemptsRemaining: '3',
-      codeLength: '6',
-    });
+    expect(challenge.ChallengeParameters).toEqual(defaultFirstChallenge('alice@example.com', 'a***@e***'));
     expect(localAws().received).toHaveLength(1);
     expect(localAws().received[0]).toMatchObject({ from: 'Example <no-reply@example.com>', to: ['alice@example.com'], subject: 'Your sign-in code' });
     const code = localAws().lastCodeSentTo('alice@example.com');

@@ -89,6 +89,22 @@ export function loadBundledHandler(file: string, env: Record<string, string>, si
   };
 }
 
+/**
+ * The challenge parameters of the first challenge with the construct's defaults (one challenge, a
+ * 6-digit code by email, 3 attempts), as the handlers return them for `username` and the masked `destination`.
+ */
+export function defaultFirstChallenge(username: string, destination: string): Record<string, string> {
+  return {
+    USERNAME: username,
+    deliveryMedium: 'EMAIL',
+    destination,
+    challengeNumber: '1',
+    challengeCount: '1',
+    attemptsRemaining: '3',
+    codeLength: '6',
+  };
+}
+
 /** What a `CustomAuth` and a `CustomAuthUserPool` both expose: the three functions and the limits table. */
 export type CustomAuthFunctions = Pick<CustomAuth,
   'defineAuthChallengeFunction' | 'createAuthChallengeFunction' | 'verifyAuthChallengeFunction' | 'limitsTable'> & IConstruct;
@@ -105,6 +121,8 @@ export async function deployedHandlers(pool: CustomAuthFunctions, local: LocalAw
   const template = assembly.getStackArtifact(stack.artifactId).template;
   const assetManifest = JSON.parse(readFileSync(path.join(assembly.directory, `${stack.artifactId}.assets.json`), 'utf8'));
   const limitsTable = pool.limitsTable ? await local.dynamodb.createLimitsTable() : undefined;
+  // References CloudFormation resolves at deploy time become local values: the table, and the stack ID (the keys' salt).
+  const deployed: Record<string, string | undefined> = { BUDGET_TABLE: limitsTable, BUDGET_SALT: `arn:aws:cloudformation:us-east-1:123456789012:stack/${stack.stackName}/local` };
   const load = (fn: lambda.IFunction): TriggerHandler => {
     const logicalId = stack.getLogicalId((fn as lambda.Function).node.defaultChild as lambda.CfnFunction);
     const resource = template.Resources[logicalId];
@@ -112,8 +130,6 @@ export async function deployedHandlers(pool: CustomAuthFunctions, local: LocalAw
     const assetHash = String(resource.Properties.Code.S3Key).replace(/\.zip$/, '');
     const assetDir = path.join(assembly.directory, assetManifest.files[assetHash].source.path);
     const variables: Record<string, unknown> = resource.Properties.Environment?.Variables ?? {};
-    // References CloudFormation resolves at deploy time become local values: the table, and the stack ID (the keys' salt).
-    const deployed: Record<string, string | undefined> = { BUDGET_TABLE: limitsTable, BUDGET_SALT: `arn:aws:cloudformation:us-east-1:123456789012:stack/${stack.stackName}/local` };
     const env = Object.fromEntries(Object.entries(variables).map(([name, value]) =>
       [name, typeof value !== 'string' && deployed[name] !== undefined ? deployed[name] : String(value)]));
     return loadBundledHandler(path.join(assetDir, 'index.js'), { ...env, ...local.environment }, sink);
