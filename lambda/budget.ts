@@ -38,9 +38,14 @@ interface Update {
   readonly values: Record<string, { N: string }>;
 }
 
+/** The units a full bucket of `counter` holds. */
+function maxOf(config: BudgetConfig, counter: BudgetCounter): number {
+  return counter === 'codes' ? config.maxCodes : config.maxWrongAnswers;
+}
+
 /** Milliseconds per unit refilled, rounded up: whole numbers keep DynamoDB's sums exact, and the bucket errs toward the limit. */
 function emissionInterval(config: BudgetConfig, counter: BudgetCounter): number {
-  return Math.ceil((config.windowSeconds * 1000) / (counter === 'codes' ? config.maxCodes : config.maxWrongAnswers));
+  return Math.ceil((config.windowSeconds * 1000) / maxOf(config, counter));
 }
 
 /**
@@ -52,7 +57,6 @@ function updateFor(config: BudgetConfig, counters: BudgetCounter[], branch: 'idl
   const update: Update = { set: [], conditions: [], names: {}, values: branch === 'idle' ? { ':now': { N: String(now) } } : {} };
   for (const counter of counters) {
     const interval = emissionInterval(config, counter);
-    const max = counter === 'codes' ? config.maxCodes : config.maxWrongAnswers;
     update.names[`#${counter}`] = counter;
     if (branch === 'idle') {
       update.values[`:${counter}Next`] = { N: String(now + interval) };
@@ -60,7 +64,7 @@ function updateFor(config: BudgetConfig, counters: BudgetCounter[], branch: 'idl
       update.conditions.push(`(attribute_not_exists(#${counter}) OR #${counter} <= :now)`);
     } else {
       update.values[`:${counter}Interval`] = { N: String(interval) };
-      update.values[`:${counter}Limit`] = { N: String(now + (max - 1) * interval) };
+      update.values[`:${counter}Limit`] = { N: String(now + (maxOf(config, counter) - 1) * interval) };
       update.set.push(`#${counter} = #${counter} + :${counter}Interval`);
       update.conditions.push(`#${counter} <= :${counter}Limit`);
     }
