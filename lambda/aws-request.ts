@@ -113,10 +113,11 @@ const MAX_TRIES = 2;
 export async function callAws(call: AwsCall): Promise<string> {
   const region = regionOf(process.env);
   const url = endpointFor(call.endpointPrefix, call.endpointId);
-  if (call.deadline.remaining() <= 0) {
+  const remaining = call.deadline.remaining();
+  if (remaining <= 0) {
     throw new AwsCallError('TimeoutError', 0);
   }
-  const signal = AbortSignal.timeout(Math.ceil(call.deadline.remaining()));
+  const signal = AbortSignal.timeout(Math.ceil(remaining));
   for (let attempt = 1; ; attempt++) {
     const signed = sign({
       host: url.host,
