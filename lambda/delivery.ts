@@ -37,7 +37,7 @@ function withCode(template: string, code: string): string {
 /** What a send knows besides the code; custom senders receive all of it. */
 export type SendContext = Omit<CustomSenderEvent, 'version' | 'destination' | 'destinationAttribute' | 'code'>;
 
-/** Each channel kind's API, and the budget's. */
+/** Each channel kind's API. */
 const ENDPOINT_OF = { email: ENDPOINTS.sesv2, sms: ENDPOINTS.sns, custom: ENDPOINTS.lambda } as const;
 
 const sendEmail = (channel: EmailChannelConfig, to: string, code: string, deadline: Deadline) => callAws({
