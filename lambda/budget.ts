@@ -114,7 +114,11 @@ async function apply(config: BudgetConfig, key: string, update: Update, now: num
 export async function takeFromBudget(
   config: BudgetConfig, username: string, counters: BudgetCounter[], deadline: Deadline, now = Date.now(),
 ): Promise<boolean> {
-  const key = budgetKeyOf(config.salt, username);
+  return take(config, budgetKeyOf(config.salt, username), counters, deadline, now);
+}
+
+/** takeFromBudget for the item `key`: the HMAC is computed once, however many tries the counters need. */
+async function take(config: BudgetConfig, key: string, counters: BudgetCounter[], deadline: Deadline, now: number): Promise<boolean> {
   if (counters.length === 0 || await apply(config, key, updateFor(config, counters, 'idle', now), now, deadline)) {
     return true;
   }
@@ -123,7 +127,7 @@ export async function takeFromBudget(
   }
   // Several counters in different states: one at a time (a unit taken before another is found spent stays taken).
   for (const counter of counters) {
-    if (!await takeFromBudget(config, username, [counter], deadline, now)) {
+    if (!await take(config, key, [counter], deadline, now)) {
       return false;
     }
   }
