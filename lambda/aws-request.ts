@@ -12,13 +12,9 @@ import type { Deadline } from './deadline';
  * region's partition and AWS_USE_FIPS_ENDPOINT; the SDK's AWS_ENDPOINT_URL_<SERVICE> and
  * AWS_ENDPOINT_URL variables override it, so tests point it at a local server.
  */
-export interface AwsCall {
+export interface AwsCall extends AwsEndpoint {
   /** The SigV4 signing name, e.g. `ses`. */
   readonly signingName: string;
-  /** The SDK's service id in endpoint variables, e.g. `SESV2` for AWS_ENDPOINT_URL_SESV2. */
-  readonly endpointId: string;
-  /** The endpoint prefix of the regional host, e.g. `email` for `email.us-east-1.amazonaws.com`. */
-  readonly endpointPrefix: string;
   readonly path: string;
   readonly headers: Record<string, string>;
   readonly body: string;
@@ -26,6 +22,14 @@ export interface AwsCall {
   readonly deadline: Deadline;
   /** Whether a failed try may be repeated; not for calls that may have acted before failing. */
   readonly retry: boolean;
+}
+
+/** Where a service's API is, as the SDK names it. */
+export interface AwsEndpoint {
+  /** The endpoint prefix of the regional host, e.g. `email` for `email.us-east-1.amazonaws.com`. */
+  readonly endpointPrefix: string;
+  /** The SDK's service id in endpoint variables, e.g. `SESV2` for AWS_ENDPOINT_URL_SESV2. */
+  readonly endpointId: string;
 }
 
 /** The endpoints the handlers call: the host's prefix, and the SDK's id in AWS_ENDPOINT_URL_<id>. */
@@ -113,10 +117,11 @@ const MAX_TRIES = 2;
 export async function callAws(call: AwsCall): Promise<string> {
   const region = regionOf(process.env);
   const url = endpointFor(call.endpointPrefix, call.endpointId);
-  if (call.deadline.remaining() <= 0) {
+  const remaining = call.deadline.remaining();
+  if (remaining <= 0) {
     throw new AwsCallError('TimeoutError', 0);
   }
-  const signal = AbortSignal.timeout(Math.ceil(call.deadline.remaining()));
+  const signal = AbortSignal.timeout(Math.ceil(remaining));
   for (let attempt = 1; ; attempt++) {
     const signed = sign({
       host: url.host,
@@ -153,10 +158,10 @@ export async function callAws(call: AwsCall): Promise<string> {
  * reuses, and it costs a round trip to the provider. Resolves when answered, failed or timed out;
  * never rejects.
  */
-export function pingEndpoint(endpointPrefix: string, endpointId: string, timeoutMillis: number): Promise<void> {
+export function pingEndpoint(endpoint: AwsEndpoint, timeoutMillis: number): Promise<void> {
   return new Promise<void>((resolve) => {
     try {
-      const url = endpointFor(endpointPrefix, endpointId);
+      const url = endpointFor(endpoint.endpointPrefix, endpoint.endpointId);
       const transport = url.protocol === 'http:' ? http : https;
       const request = transport.get(url, { agent: agents[url.protocol as 'https:' | 'http:'], timeout: Math.max(1, timeoutMillis) }, (response) => {
         response.on('end', resolve).on('error', () => resolve()).resume();

@@ -38,9 +38,14 @@ interface Update {
   readonly values: Record<string, { N: string }>;
 }
 
+/** The units a full bucket of `counter` holds. */
+function maxOf(config: BudgetConfig, counter: BudgetCounter): number {
+  return counter === 'codes' ? config.maxCodes : config.maxWrongAnswers;
+}
+
 /** Milliseconds per unit refilled, rounded up: whole numbers keep DynamoDB's sums exact, and the bucket errs toward the limit. */
 function emissionInterval(config: BudgetConfig, counter: BudgetCounter): number {
-  return Math.ceil((config.windowSeconds * 1000) / (counter === 'codes' ? config.maxCodes : config.maxWrongAnswers));
+  return Math.ceil((config.windowSeconds * 1000) / maxOf(config, counter));
 }
 
 /**
@@ -52,7 +57,6 @@ function updateFor(config: BudgetConfig, counters: BudgetCounter[], branch: 'idl
   const update: Update = { set: [], conditions: [], names: {}, values: branch === 'idle' ? { ':now': { N: String(now) } } : {} };
   for (const counter of counters) {
     const interval = emissionInterval(config, counter);
-    const max = counter === 'codes' ? config.maxCodes : config.maxWrongAnswers;
     update.names[`#${counter}`] = counter;
     if (branch === 'idle') {
       update.values[`:${counter}Next`] = { N: String(now + interval) };
@@ -60,7 +64,7 @@ function updateFor(config: BudgetConfig, counters: BudgetCounter[], branch: 'idl
       update.conditions.push(`(attribute_not_exists(#${counter}) OR #${counter} <= :now)`);
     } else {
       update.values[`:${counter}Interval`] = { N: String(interval) };
-      update.values[`:${counter}Limit`] = { N: String(now + (max - 1) * interval) };
+      update.values[`:${counter}Limit`] = { N: String(now + (maxOf(config, counter) - 1) * interval) };
       update.set.push(`#${counter} = #${counter} + :${counter}Interval`);
       update.conditions.push(`#${counter} <= :${counter}Limit`);
     }
@@ -110,7 +114,11 @@ async function apply(config: BudgetConfig, key: string, update: Update, now: num
 export async function takeFromBudget(
   config: BudgetConfig, username: string, counters: BudgetCounter[], deadline: Deadline, now = Date.now(),
 ): Promise<boolean> {
-  const key = budgetKeyOf(config.salt, username);
+  return take(config, budgetKeyOf(config.salt, username), counters, deadline, now);
+}
+
+/** takeFromBudget for the item `key`: the HMAC is computed once, however many tries the counters need. */
+async function take(config: BudgetConfig, key: string, counters: BudgetCounter[], deadline: Deadline, now: number): Promise<boolean> {
   if (counters.length === 0 || await apply(config, key, updateFor(config, counters, 'idle', now), now, deadline)) {
     return true;
   }
@@ -119,7 +127,7 @@ export async function takeFromBudget(
   }
   // Several counters in different states: one at a time (a unit taken before another is found spent stays taken).
   for (const counter of counters) {
-    if (!await takeFromBudget(config, username, [counter], deadline, now)) {
+    if (!await take(config, key, [counter], deadline, now)) {
       return false;
     }
   }

@@ -57,7 +57,13 @@ export const handler = async (event: CreateAuthChallengeTriggerEvent, context?: 
   // of this user's budget (in one UpdateItem); an unknown username has a budget too, so both look the
   // same when it is spent.
   if (config.budget) {
-    const counters: BudgetCounter[] = [...(wrongAnswers > 0 ? ['wrongAnswers' as const] : []), ...(needsNewCode ? ['codes' as const] : [])];
+    const counters: BudgetCounter[] = [];
+    if (wrongAnswers > 0) {
+      counters.push('wrongAnswers');
+    }
+    if (needsNewCode) {
+      counters.push('codes');
+    }
     let withinBudget: boolean;
     try {
       withinBudget = await takeFromBudget(config.budget, username, counters, deadline, now);

@@ -28,9 +28,8 @@ const RETURN_MARGIN_MILLIS = 200;
  * times out sooner. A context without `getRemainingTimeInMillis` (not Lambda) gets the cap.
  */
 export function invocationDeadline(context: unknown, now = performance.now()): Deadline {
-  const remaining = typeof context === 'object' && context !== null
-    && typeof (context as { getRemainingTimeInMillis?: unknown }).getRemainingTimeInMillis === 'function'
-    ? Number((context as { getRemainingTimeInMillis: () => unknown }).getRemainingTimeInMillis()) : NaN;
+  const lambda: { getRemainingTimeInMillis?: unknown } = typeof context === 'object' && context !== null ? context : {};
+  const remaining = typeof lambda.getRemainingTimeInMillis === 'function' ? Number(lambda.getRemainingTimeInMillis()) : NaN;
   const fromContext = Number.isFinite(remaining) ? remaining - RETURN_MARGIN_MILLIS : INVOCATION_CAP_MILLIS;
   return Deadline.after(Math.min(INVOCATION_CAP_MILLIS, fromContext), now);
 }

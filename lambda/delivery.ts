@@ -37,7 +37,7 @@ function withCode(template: string, code: string): string {
 /** What a send knows besides the code; custom senders receive all of it. */
 export type SendContext = Omit<CustomSenderEvent, 'version' | 'destination' | 'destinationAttribute' | 'code'>;
 
-/** Each channel kind's API, and the budget's. */
+/** Each channel kind's API. */
 const ENDPOINT_OF = { email: ENDPOINTS.sesv2, sms: ENDPOINTS.sns, custom: ENDPOINTS.lambda } as const;
 
 const sendEmail = (channel: EmailChannelConfig, to: string, code: string, deadline: Deadline) => callAws({
@@ -110,8 +110,7 @@ const WARM_UP_TIMEOUT_MILLIS = 1000;
  */
 export function warmUp(channels: ChannelConfig[]): void {
   for (const kind of new Set(channels.map((channel) => channel.kind))) {
-    const { endpointPrefix, endpointId } = ENDPOINT_OF[kind];
-    connected.set(kind, pingEndpoint(endpointPrefix, endpointId, WARM_UP_TIMEOUT_MILLIS));
+    connected.set(kind, pingEndpoint(ENDPOINT_OF[kind], WARM_UP_TIMEOUT_MILLIS));
   }
 }
 
@@ -150,8 +149,7 @@ export async function imitateDelivery(channel: ChannelConfig, deadline: Deadline
   await untilConnected(channel, deadline);
   const recent = recentSendMillis.get(channel.kind) ?? [];
   if (recent.length === 0) {
-    const { endpointPrefix, endpointId } = ENDPOINT_OF[channel.kind];
-    return pingEndpoint(endpointPrefix, endpointId, deadline.remaining());
+    return pingEndpoint(ENDPOINT_OF[channel.kind], deadline.remaining());
   }
   const millis = recent[randomInt(recent.length)];
   await new Promise((resolve) => setTimeout(resolve, Math.min(millis, deadline.remaining())));

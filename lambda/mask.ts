@@ -2,6 +2,16 @@ import { createHash } from 'node:crypto';
 
 type Mask = (value: string) => string | undefined;
 
+/** A weighted table with the sum of its weights, summed once at load. */
+interface Weighted {
+  readonly entries: ReadonlyArray<readonly [string, number]>;
+  readonly total: number;
+}
+
+function weighted(entries: ReadonlyArray<readonly [string, number]>): Weighted {
+  return { entries, total: entries.reduce((sum, [, weight]) => sum + weight, 0) };
+}
+
 /**
  * How often real email addresses start with each character, in their local part and in their
  * domain, per 1,000: local parts follow given names' initials (US Social Security name data,
@@ -9,29 +19,28 @@ type Mask = (value: string) => string | undefined;
  * ...) with the rest spread over other domains. An unknown user's fake is drawn from these, so a
  * population of fakes shows the first characters a population of real addresses does.
  */
-const LOCAL_INITIALS: ReadonlyArray<readonly [string, number]> = [
+const LOCAL_INITIALS = weighted([
   ['a', 85], ['b', 45], ['c', 65], ['d', 65], ['e', 40], ['f', 15], ['g', 25], ['h', 20], ['i', 10], ['j', 95],
   ['k', 50], ['l', 50], ['m', 85], ['n', 25], ['o', 8], ['p', 25], ['q', 1], ['r', 50], ['s', 65], ['t', 50],
   ['u', 2], ['v', 12], ['w', 18], ['x', 1], ['y', 4], ['z', 6], ['0', 1], ['1', 2], ['2', 1], ['3', 1],
   ['4', 1], ['5', 1], ['6', 1], ['7', 1], ['8', 1], ['9', 1],
-];
-const DOMAIN_INITIALS: ReadonlyArray<readonly [string, number]> = [
+]);
+const DOMAIN_INITIALS = weighted([
   ['g', 450], ['h', 80], ['y', 80], ['o', 70], ['i', 40], ['a', 45], ['l', 20], ['m', 45], ['p', 20], ['c', 25],
   ['s', 25], ['b', 15], ['t', 20], ['w', 10], ['e', 15], ['f', 10], ['d', 15], ['n', 15], ['r', 10], ['k', 5],
   ['u', 10], ['v', 10], ['j', 3], ['q', 1], ['x', 2], ['z', 4],
-];
+]);
 
 /** The entry of a weighted table that `random` (uniform in [0, 2^32)) lands on. */
-function drawFrom(table: ReadonlyArray<readonly [string, number]>, random: number): string {
-  const total = table.reduce((sum, [, weight]) => sum + weight, 0);
-  let point = (random / 2 ** 32) * total;
-  for (const [value, weight] of table) {
+function drawFrom(table: Weighted, random: number): string {
+  let point = (random / 2 ** 32) * table.total;
+  for (const [value, weight] of table.entries) {
     point -= weight;
     if (point < 0) {
       return value;
     }
   }
-  return table[table.length - 1][0];
+  return table.entries[table.entries.length - 1][0];
 }
 
 /**
