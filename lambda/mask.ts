@@ -14,7 +14,7 @@ function weighted(entries: ReadonlyArray<readonly [string, number]>): Weighted {
 
 /**
  * How often real email addresses start with each character, in their local part and in their
- * domain, per 1,000: local parts follow given names' initials (US Social Security name data,
+ * domain, as relative weights (drawn in proportion to their sum): local parts follow given names' initials (US Social Security name data,
  * rounded), domains the mailbox providers' shares (Gmail, Outlook/Hotmail/Live, Yahoo, iCloud, AOL,
  * ...) with the rest spread over other domains. An unknown user's fake is drawn from these, so a
  * population of fakes shows the first characters a population of real addresses does.
