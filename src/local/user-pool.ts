@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
-import type { TriggerName } from './assembly';
+import { TRIGGERS, type TriggerName } from './assembly';
 import { createVerifier, SrpServerSession, type SrpVerifier } from './srp';
 import type { TokenSigner } from './tokens';
 
@@ -10,9 +10,6 @@ export class CognitoError extends Error {
     this.name = code;
   }
 }
-
-/** A trigger failed (it threw or returned an invalid answer), in Cognito's words. */
-export class TriggerError extends CognitoError {}
 
 /** Invokes one trigger with Cognito's event; resolves to the event as the function returned it. */
 export type TriggerInvoker = (trigger: TriggerName, event: TriggerEvent) => Promise<any>;
@@ -111,7 +108,6 @@ interface RefreshGrant {
 type Json = Record<string, any>;
 
 const INCORRECT = () => new CognitoError('NotAuthorizedException', 'Incorrect username or password.');
-const TRIGGER_NAMES = { define: 'DefineAuthChallenge', create: 'CreateAuthChallenge', verify: 'VerifyAuthChallengeResponse' } as const;
 
 /**
  * One Cognito user pool, locally: its users, the custom authentication loop as Cognito runs it
@@ -241,7 +237,7 @@ export class LocalUserPool {
       return this.passwordVerifierChallenge(client, signInName, user, history, srpA);
     }
     if (decision.challengeName !== 'CUSTOM_CHALLENGE') {
-      throw new TriggerError('InvalidLambdaResponseException', 'Unrecognizable lambda output');
+      throw new CognitoError('InvalidLambdaResponseException', 'Unrecognizable lambda output');
     }
     const created = await this.invoke('create', 'CreateAuthChallenge_Authentication', client, signInName, user,
       { ...common, challengeName: 'CUSTOM_CHALLENGE' },
@@ -334,10 +330,10 @@ export class LocalUserPool {
       if (error instanceof CognitoError) {
         throw error;
       }
-      throw new TriggerError('UserLambdaValidationException', `${TRIGGER_NAMES[trigger]} failed with error ${(error as Error).message}.`);
+      throw new CognitoError('UserLambdaValidationException', `${TRIGGERS[trigger]} failed with error ${(error as Error).message}.`);
     }
     if (typeof result?.response !== 'object' || result.response === null) {
-      throw new TriggerError('InvalidLambdaResponseException', 'Unrecognizable lambda output');
+      throw new CognitoError('InvalidLambdaResponseException', 'Unrecognizable lambda output');
     }
     return result.response;
   }
