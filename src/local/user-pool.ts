@@ -1,7 +1,9 @@
-import { createHmac, randomBytes, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { TRIGGERS, type TriggerName } from './assembly';
 import { createVerifier, SrpServerSession, type SrpVerifier } from './srp';
 import type { TokenSigner } from './tokens';
+import { generateCode } from '../../lambda/codes';
+import { maskEmail } from '../../lambda/mask';
 
 /** An error as Cognito's API returns it: `{ "__type": code, "message": message }` with HTTP 400. */
 export class CognitoError extends Error {
@@ -443,7 +445,7 @@ export class LocalUserPool {
     this.setPassword(user, required(request, 'Password'));
     const email = user.attributes.email;
     if (email && this.options.autoVerifiedAttributes.includes('email')) {
-      user.confirmationCode = String(randomInt(0, 1_000_000)).padStart(6, '0');
+      user.confirmationCode = generateCode(6);
       const fill = (text: string) => text.replace(/\{####\}/g, user.confirmationCode!);
       this.options.sendMessage({ to: email, channel: 'email', subject: fill(this.options.verificationEmail.subject), body: fill(this.options.verificationEmail.message) });
     }
@@ -662,9 +664,4 @@ function required(parameters: Record<string, unknown>, name: string): string {
 
 function attributeList(attributes: Record<string, string>): Array<{ Name: string; Value: string }> {
   return Object.entries(attributes).map(([Name, Value]) => ({ Name, Value }));
-}
-
-function maskEmail(email: string): string {
-  const [local, domain = ''] = email.split('@');
-  return `${local[0] ?? ''}***@${domain[0] ?? ''}***`;
 }
