@@ -145,18 +145,14 @@ export class LocalUserPool {
     const client = this.client(request.ClientId);
     const parameters: Record<string, string> = request.AuthParameters ?? {};
     const flow = String(request.AuthFlow);
-    const allowed = (flowName: string) => client.explicitAuthFlows.includes(`ALLOW_${flowName}`);
     if (flow === 'REFRESH_TOKEN_AUTH' || flow === 'REFRESH_TOKEN') {
-      if (!allowed('REFRESH_TOKEN_AUTH')) {
-        throw new CognitoError('InvalidParameterException', 'REFRESH_TOKEN_AUTH flow not enabled for this client');
-      }
       return this.refresh(client, parameters.REFRESH_TOKEN);
     }
     if (!['CUSTOM_AUTH', 'USER_SRP_AUTH', 'USER_PASSWORD_AUTH'].includes(flow)) {
       throw new CognitoError('InvalidParameterException',
         `${flow} is not supported locally (CUSTOM_AUTH, USER_SRP_AUTH, USER_PASSWORD_AUTH and REFRESH_TOKEN_AUTH are)`);
     }
-    if (!allowed(flow)) {
+    if (!client.explicitAuthFlows.includes(`ALLOW_${flow}`)) {
       throw new CognitoError('InvalidParameterException', `${flow} flow not enabled for this client`);
     }
     const signInName = required(parameters, 'USERNAME');
@@ -366,6 +362,9 @@ export class LocalUserPool {
   }
 
   private async refresh(client: ClientSettings, token: string | undefined): Promise<Json> {
+    if (!client.explicitAuthFlows.includes('ALLOW_REFRESH_TOKEN_AUTH')) {
+      throw new CognitoError('InvalidParameterException', 'REFRESH_TOKEN_AUTH flow not enabled for this client');
+    }
     const now = Math.floor(this.now() / 1000);
     const grant = this.refreshTokens.get(String(token));
     const user = grant && this.users.get(grant.username);
@@ -380,11 +379,7 @@ export class LocalUserPool {
 
   /** What Amplify JS v6 refreshes with: REFRESH_TOKEN_AUTH by another name (refresh token rotation is off). */
   public async GetTokensFromRefreshToken(request: Json): Promise<Json> {
-    const client = this.client(request.ClientId);
-    if (!client.explicitAuthFlows.includes('ALLOW_REFRESH_TOKEN_AUTH')) {
-      throw new CognitoError('InvalidParameterException', 'REFRESH_TOKEN_AUTH flow not enabled for this client');
-    }
-    return { AuthenticationResult: (await this.refresh(client, request.RefreshToken)).AuthenticationResult };
+    return { AuthenticationResult: (await this.refresh(this.client(request.ClientId), request.RefreshToken)).AuthenticationResult };
   }
 
   public async GetUser(request: Json): Promise<Json> {
