@@ -164,7 +164,7 @@ export class LocalUserPool {
       if (!correct) {
         throw INCORRECT();
       }
-      return this.tokens(client, user, Math.floor(this.now() / 1000));
+      return this.tokens(client, user);
     }
     if (flow === 'USER_SRP_AUTH') {
       return this.passwordVerifierChallenge(client, signInName, user, [], required(parameters, 'SRP_A'));
@@ -199,7 +199,7 @@ export class LocalUserPool {
         if (!correct) {
           throw INCORRECT();
         }
-        return this.tokens(client, session.user!, Math.floor(this.now() / 1000));
+        return this.tokens(client, session.user!);
       }
       const history = [...session.history, { challengeName: 'PASSWORD_VERIFIER', challengeResult: correct }];
       return this.nextStep(client, session.signInName, session.user, history, request.ClientMetadata);
@@ -226,7 +226,7 @@ export class LocalUserPool {
     const decision = await this.invoke('define', 'DefineAuthChallenge_Authentication', client, signInName, user, common,
       { challengeName: null, issueTokens: null, failAuthentication: null });
     if (decision.issueTokens === true && decision.failAuthentication !== true && user !== undefined) {
-      return this.tokens(client, user, Math.floor(this.now() / 1000));
+      return this.tokens(client, user);
     }
     if (decision.failAuthentication === true || decision.issueTokens === true) {
       throw INCORRECT();
@@ -336,7 +336,8 @@ export class LocalUserPool {
     return result.response;
   }
 
-  private async tokens(client: ClientSettings, user: LocalUser, now: number): Promise<Json> {
+  private async tokens(client: ClientSettings, user: LocalUser): Promise<Json> {
+    const now = Math.floor(this.now() / 1000);
     const refreshToken = randomBytes(96).toString('base64url');
     const grant = {
       username: user.username,
