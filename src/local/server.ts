@@ -395,7 +395,7 @@ function clientSettings(clientId: string, properties: Record<string, any>): Clie
   const flows: string[] = (properties.ExplicitAuthFlows ?? ['ALLOW_USER_SRP_AUTH', 'ALLOW_CUSTOM_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']).map((flow: string) => legacy[flow] ?? flow);
   return {
     clientId,
-    explicitAuthFlows: flows.includes('ALLOW_REFRESH_TOKEN_AUTH') || !properties.ExplicitAuthFlows ? flows : [...flows, 'ALLOW_REFRESH_TOKEN_AUTH'],
+    explicitAuthFlows: flows.includes('ALLOW_REFRESH_TOKEN_AUTH') ? flows : [...flows, 'ALLOW_REFRESH_TOKEN_AUTH'],
     preventUserExistenceErrors: properties.PreventUserExistenceErrors === 'ENABLED',
     authSessionValidityMinutes: Number(properties.AuthSessionValidity ?? 3),
     idTokenValiditySeconds: validity('IdTokenValidity', 'IdToken', 3600, 'hours'),
