@@ -1,6 +1,6 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PoolSpec, readPools, resolveValue, stableId, TRIGGERS, type TriggerName } from './assembly';
+import { functionNameOf, PoolSpec, readPools, resolveValue, stableId, TRIGGERS, type TriggerName } from './assembly';
 import { LocalAwsEndpoints, type ReceivedMessage } from './aws-endpoints';
 import { FunctionHost, InvocationError } from './function-host';
 import { TokenSigner } from './tokens';
@@ -156,10 +156,7 @@ export class LocalCognitoServer {
         tables.set(logicalId, await this.aws.dynamodb.createTable(`${name}-${tables.size}-${this.userPools.length}`, resource.Properties as any));
       }
     }
-    const functionName = (logicalId: string) => {
-      const name = spec.resources[logicalId].Properties?.FunctionName;
-      return typeof name === 'string' ? name : `${spec.stack}-${logicalId}`;
-    };
+    const functionName = (logicalId: string) => functionNameOf(spec.stack, logicalId, spec.resources[logicalId]);
     const resolver = (logicalId: string, attribute?: string): string | undefined => {
       const type = spec.resources[logicalId]?.Type;
       if (type === 'AWS::DynamoDB::Table') {
