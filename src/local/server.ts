@@ -110,7 +110,6 @@ export class LocalCognitoServer {
   /** The API actions received, oldest first: `GET /_local/requests`. */
   private readonly requests: Array<{ action: string; status: number; at: string }> = [];
   private readonly userPools: LocalUserPool[] = [];
-  private readonly signers = new Map<string, TokenSigner>();
   private readonly hosts: FunctionHost[] = [];
   private readonly aws = new LocalAwsEndpoints();
   private readonly http: Server = createServer((req, res) => void this.handle(req, res));
@@ -185,9 +184,7 @@ export class LocalCognitoServer {
         arn('lambda', `function:${fn.functionName}`), (line) => (this.options.functionLog ?? console.error)(`[${label}] ${line}`));
       this.hosts.push(hosts[trigger]);
     }
-    const issuer = `${this.endpoint}/${userPoolId}`;
-    const signer = TokenSigner.create(issuer);
-    this.signers.set(userPoolId, signer);
+    const signer = TokenSigner.create(`${this.endpoint}/${userPoolId}`);
     const clients = spec.clients.map((client) => clientSettings(stableId(`${seed}${client.logicalId}`, 'abcdefghijklmnopqrstuvwxyz0123456789', 26), client.properties));
     const properties = spec.properties;
     const pool = new LocalUserPool({
@@ -284,7 +281,7 @@ export class LocalCognitoServer {
       return;
     }
     const wellKnown = /^\/([\w-]+_\w+)\/\.well-known\/(jwks\.json|openid-configuration)$/.exec(url.pathname);
-    const signer = wellKnown && this.signers.get(wellKnown[1]);
+    const signer = wellKnown && this.userPools.find((pool) => pool.userPoolId === wellKnown[1])?.signer;
     if (req.method === 'GET' && signer) {
       json(200, wellKnown[2] === 'jwks.json' ? signer.jwks()
         : { issuer: signer.issuer, jwks_uri: `${signer.issuer}/.well-known/jwks.json`, id_token_signing_alg_values_supported: ['RS256'], subject_types_supported: ['public'] });

@@ -134,6 +134,11 @@ export class LocalUserPool {
     return this.options.userPoolId;
   }
 
+  /** The pool's signing key, whose JWKS the endpoint serves. */
+  public get signer(): TokenSigner {
+    return this.options.signer;
+  }
+
   public hasClient(clientId: string): boolean {
     return this.options.clients.some((client) => client.clientId === clientId);
   }
