@@ -343,7 +343,7 @@ export class LocalCognitoServer {
       }
     } else if (typeof request.AccessToken === 'string') {
       const issuer = issuerOf(request.AccessToken);
-      pool = this.userPools.find((candidate) => issuer === `${this.endpoint}/${candidate.userPoolId}`);
+      pool = this.userPools.find((candidate) => issuer === candidate.signer.issuer);
       if (!pool) {
         throw new CognitoError('NotAuthorizedException', 'Invalid Access Token');
       }
