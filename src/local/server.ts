@@ -156,16 +156,19 @@ export class LocalCognitoServer {
       }
     }
     const functionName = (logicalId: string) => functionNameOf(spec.stack, logicalId, spec.resources[logicalId]);
+    // A Ref is the resource's name (or id), Fn::GetAtt Arn its ARN; no other attribute has a local counterpart.
+    const refOrArn = (attribute: string | undefined, name: string | undefined, service: string, resourcePrefix: string) =>
+      attribute === 'Arn' ? arn(service, `${resourcePrefix}${name}`) : attribute ? undefined : name;
     const resolver = (logicalId: string, attribute?: string): string | undefined => {
       const type = spec.resources[logicalId]?.Type;
       if (type === 'AWS::DynamoDB::Table') {
-        return attribute === 'Arn' ? arn('dynamodb', `table/${tables.get(logicalId)}`) : attribute ? undefined : tables.get(logicalId);
+        return refOrArn(attribute, tables.get(logicalId), 'dynamodb', 'table/');
       }
       if (type === 'AWS::Cognito::UserPool' && logicalId === spec.logicalId) {
-        return attribute === 'Arn' ? arn('cognito-idp', `userpool/${userPoolId}`) : attribute ? undefined : userPoolId;
+        return refOrArn(attribute, userPoolId, 'cognito-idp', 'userpool/');
       }
       if (type === 'AWS::Lambda::Function') {
-        return attribute === 'Arn' ? arn('lambda', `function:${functionName(logicalId)}`) : attribute ? undefined : functionName(logicalId);
+        return refOrArn(attribute, functionName(logicalId), 'lambda', 'function:');
       }
       return undefined;
     };
