@@ -163,6 +163,12 @@ function assetManifestFiles(directory: string, stackId: string, manifest: Manife
   return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')).files ?? {} : {};
 }
 
+/** A function's name: its FunctionName, or a stand-in from its stack and logical id when CloudFormation would generate one. */
+export function functionNameOf(stack: string, logicalId: string, resource: TemplateResource | undefined): string {
+  const name = resource?.Properties?.FunctionName;
+  return typeof name === 'string' ? name : `${stack}-${logicalId}`;
+}
+
 function functionOf(logicalId: string, resource: TemplateResource, stack: string, directory: string,
   assetFiles: AssetFiles): FunctionSpec {
   const properties = resource.Properties ?? {};
@@ -175,7 +181,7 @@ function functionOf(logicalId: string, resource: TemplateResource, stack: string
   }
   return {
     logicalId,
-    functionName: typeof properties.FunctionName === 'string' ? properties.FunctionName : `${stack}-${logicalId}`,
+    functionName: functionNameOf(stack, logicalId, resource),
     codeDirectory: path.join(directory, asset.source.path),
     handler: String(properties.Handler ?? 'index.handler'),
     timeoutSeconds: Number(properties.Timeout ?? 3),

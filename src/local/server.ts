@@ -1,6 +1,6 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PoolSpec, readPools, resolveValue, stableId, TRIGGERS, type TriggerName } from './assembly';
+import { functionNameOf, PoolSpec, readPools, resolveValue, stableId, TRIGGERS, type TriggerName } from './assembly';
 import { LocalAwsEndpoints, type ReceivedMessage } from './aws-endpoints';
 import { FunctionHost, InvocationError } from './function-host';
 import { TokenSigner } from './tokens';
@@ -110,7 +110,6 @@ export class LocalCognitoServer {
   /** The API actions received, oldest first: `GET /_local/requests`. */
   private readonly requests: Array<{ action: string; status: number; at: string }> = [];
   private readonly userPools: LocalUserPool[] = [];
-  private readonly signers = new Map<string, TokenSigner>();
   private readonly hosts: FunctionHost[] = [];
   private readonly aws = new LocalAwsEndpoints();
   private readonly http: Server = createServer((req, res) => void this.handle(req, res));
@@ -156,20 +155,20 @@ export class LocalCognitoServer {
         tables.set(logicalId, await this.aws.dynamodb.createTable(`${name}-${tables.size}-${this.userPools.length}`, resource.Properties as any));
       }
     }
-    const functionName = (logicalId: string) => {
-      const name = spec.resources[logicalId].Properties?.FunctionName;
-      return typeof name === 'string' ? name : `${spec.stack}-${logicalId}`;
-    };
+    const functionName = (logicalId: string) => functionNameOf(spec.stack, logicalId, spec.resources[logicalId]);
+    // A Ref is the resource's name (or id), Fn::GetAtt Arn its ARN; no other attribute has a local counterpart.
+    const refOrArn = (attribute: string | undefined, name: string | undefined, service: string, resourcePrefix: string) =>
+      attribute === 'Arn' ? arn(service, `${resourcePrefix}${name}`) : attribute ? undefined : name;
     const resolver = (logicalId: string, attribute?: string): string | undefined => {
       const type = spec.resources[logicalId]?.Type;
       if (type === 'AWS::DynamoDB::Table') {
-        return attribute === 'Arn' ? arn('dynamodb', `table/${tables.get(logicalId)}`) : attribute ? undefined : tables.get(logicalId);
+        return refOrArn(attribute, tables.get(logicalId), 'dynamodb', 'table/');
       }
       if (type === 'AWS::Cognito::UserPool' && logicalId === spec.logicalId) {
-        return attribute === 'Arn' ? arn('cognito-idp', `userpool/${userPoolId}`) : attribute ? undefined : userPoolId;
+        return refOrArn(attribute, userPoolId, 'cognito-idp', 'userpool/');
       }
       if (type === 'AWS::Lambda::Function') {
-        return attribute === 'Arn' ? arn('lambda', `function:${functionName(logicalId)}`) : attribute ? undefined : functionName(logicalId);
+        return refOrArn(attribute, functionName(logicalId), 'lambda', 'function:');
       }
       return undefined;
     };
@@ -188,9 +187,7 @@ export class LocalCognitoServer {
         arn('lambda', `function:${fn.functionName}`), (line) => (this.options.functionLog ?? console.error)(`[${label}] ${line}`));
       this.hosts.push(hosts[trigger]);
     }
-    const issuer = `${this.endpoint}/${userPoolId}`;
-    const signer = TokenSigner.create(issuer);
-    this.signers.set(userPoolId, signer);
+    const signer = TokenSigner.create(`${this.endpoint}/${userPoolId}`);
     const clients = spec.clients.map((client) => clientSettings(stableId(`${seed}${client.logicalId}`, 'abcdefghijklmnopqrstuvwxyz0123456789', 26), client.properties));
     const properties = spec.properties;
     const pool = new LocalUserPool({
@@ -287,7 +284,7 @@ export class LocalCognitoServer {
       return;
     }
     const wellKnown = /^\/([\w-]+_\w+)\/\.well-known\/(jwks\.json|openid-configuration)$/.exec(url.pathname);
-    const signer = wellKnown && this.signers.get(wellKnown[1]);
+    const signer = wellKnown && this.userPools.find((pool) => pool.userPoolId === wellKnown[1])?.signer;
     if (req.method === 'GET' && signer) {
       json(200, wellKnown[2] === 'jwks.json' ? signer.jwks()
         : { issuer: signer.issuer, jwks_uri: `${signer.issuer}/.well-known/jwks.json`, id_token_signing_alg_values_supported: ['RS256'], subject_types_supported: ['public'] });
@@ -349,7 +346,7 @@ export class LocalCognitoServer {
       }
     } else if (typeof request.AccessToken === 'string') {
       const issuer = issuerOf(request.AccessToken);
-      pool = this.userPools.find((candidate) => issuer === `${this.endpoint}/${candidate.userPoolId}`);
+      pool = this.userPools.find((candidate) => issuer === candidate.signer.issuer);
       if (!pool) {
         throw new CognitoError('NotAuthorizedException', 'Invalid Access Token');
       }
@@ -395,7 +392,7 @@ function clientSettings(clientId: string, properties: Record<string, any>): Clie
   const flows: string[] = (properties.ExplicitAuthFlows ?? ['ALLOW_USER_SRP_AUTH', 'ALLOW_CUSTOM_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']).map((flow: string) => legacy[flow] ?? flow);
   return {
     clientId,
-    explicitAuthFlows: flows.includes('ALLOW_REFRESH_TOKEN_AUTH') || !properties.ExplicitAuthFlows ? flows : [...flows, 'ALLOW_REFRESH_TOKEN_AUTH'],
+    explicitAuthFlows: flows.includes('ALLOW_REFRESH_TOKEN_AUTH') ? flows : [...flows, 'ALLOW_REFRESH_TOKEN_AUTH'],
     preventUserExistenceErrors: properties.PreventUserExistenceErrors === 'ENABLED',
     authSessionValidityMinutes: Number(properties.AuthSessionValidity ?? 3),
     idTokenValiditySeconds: validity('IdTokenValidity', 'IdToken', 3600, 'hours'),

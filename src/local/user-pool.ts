@@ -1,7 +1,9 @@
-import { createHmac, randomBytes, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
-import type { TriggerName } from './assembly';
+import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { TRIGGERS, type TriggerName } from './assembly';
 import { createVerifier, SrpServerSession, type SrpVerifier } from './srp';
 import type { TokenSigner } from './tokens';
+import { generateCode } from '../../lambda/codes';
+import { maskEmail } from '../../lambda/mask';
 
 /** An error as Cognito's API returns it: `{ "__type": code, "message": message }` with HTTP 400. */
 export class CognitoError extends Error {
@@ -10,9 +12,6 @@ export class CognitoError extends Error {
     this.name = code;
   }
 }
-
-/** A trigger failed (it threw or returned an invalid answer), in Cognito's words. */
-export class TriggerError extends CognitoError {}
 
 /** Invokes one trigger with Cognito's event; resolves to the event as the function returned it. */
 export type TriggerInvoker = (trigger: TriggerName, event: TriggerEvent) => Promise<any>;
@@ -111,7 +110,6 @@ interface RefreshGrant {
 type Json = Record<string, any>;
 
 const INCORRECT = () => new CognitoError('NotAuthorizedException', 'Incorrect username or password.');
-const TRIGGER_NAMES = { define: 'DefineAuthChallenge', create: 'CreateAuthChallenge', verify: 'VerifyAuthChallengeResponse' } as const;
 
 /**
  * One Cognito user pool, locally: its users, the custom authentication loop as Cognito runs it
@@ -136,6 +134,11 @@ export class LocalUserPool {
     return this.options.userPoolId;
   }
 
+  /** The pool's signing key, whose JWKS the endpoint serves. */
+  public get signer(): TokenSigner {
+    return this.options.signer;
+  }
+
   public hasClient(clientId: string): boolean {
     return this.options.clients.some((client) => client.clientId === clientId);
   }
@@ -147,18 +150,14 @@ export class LocalUserPool {
     const client = this.client(request.ClientId);
     const parameters: Record<string, string> = request.AuthParameters ?? {};
     const flow = String(request.AuthFlow);
-    const allowed = (flowName: string) => client.explicitAuthFlows.includes(`ALLOW_${flowName}`);
     if (flow === 'REFRESH_TOKEN_AUTH' || flow === 'REFRESH_TOKEN') {
-      if (!allowed('REFRESH_TOKEN_AUTH')) {
-        throw new CognitoError('InvalidParameterException', 'REFRESH_TOKEN_AUTH flow not enabled for this client');
-      }
       return this.refresh(client, parameters.REFRESH_TOKEN);
     }
     if (!['CUSTOM_AUTH', 'USER_SRP_AUTH', 'USER_PASSWORD_AUTH'].includes(flow)) {
       throw new CognitoError('InvalidParameterException',
         `${flow} is not supported locally (CUSTOM_AUTH, USER_SRP_AUTH, USER_PASSWORD_AUTH and REFRESH_TOKEN_AUTH are)`);
     }
-    if (!allowed(flow)) {
+    if (!client.explicitAuthFlows.includes(`ALLOW_${flow}`)) {
       throw new CognitoError('InvalidParameterException', `${flow} flow not enabled for this client`);
     }
     const signInName = required(parameters, 'USERNAME');
@@ -170,7 +169,7 @@ export class LocalUserPool {
       if (!correct) {
         throw INCORRECT();
       }
-      return this.tokens(client, user, Math.floor(this.now() / 1000));
+      return this.tokens(client, user);
     }
     if (flow === 'USER_SRP_AUTH') {
       return this.passwordVerifierChallenge(client, signInName, user, [], required(parameters, 'SRP_A'));
@@ -205,7 +204,7 @@ export class LocalUserPool {
         if (!correct) {
           throw INCORRECT();
         }
-        return this.tokens(client, session.user!, Math.floor(this.now() / 1000));
+        return this.tokens(client, session.user!);
       }
       const history = [...session.history, { challengeName: 'PASSWORD_VERIFIER', challengeResult: correct }];
       return this.nextStep(client, session.signInName, session.user, history, request.ClientMetadata);
@@ -232,7 +231,7 @@ export class LocalUserPool {
     const decision = await this.invoke('define', 'DefineAuthChallenge_Authentication', client, signInName, user, common,
       { challengeName: null, issueTokens: null, failAuthentication: null });
     if (decision.issueTokens === true && decision.failAuthentication !== true && user !== undefined) {
-      return this.tokens(client, user, Math.floor(this.now() / 1000));
+      return this.tokens(client, user);
     }
     if (decision.failAuthentication === true || decision.issueTokens === true) {
       throw INCORRECT();
@@ -241,7 +240,7 @@ export class LocalUserPool {
       return this.passwordVerifierChallenge(client, signInName, user, history, srpA);
     }
     if (decision.challengeName !== 'CUSTOM_CHALLENGE') {
-      throw new TriggerError('InvalidLambdaResponseException', 'Unrecognizable lambda output');
+      throw new CognitoError('InvalidLambdaResponseException', 'Unrecognizable lambda output');
     }
     const created = await this.invoke('create', 'CreateAuthChallenge_Authentication', client, signInName, user,
       { ...common, challengeName: 'CUSTOM_CHALLENGE' },
@@ -334,15 +333,16 @@ export class LocalUserPool {
       if (error instanceof CognitoError) {
         throw error;
       }
-      throw new TriggerError('UserLambdaValidationException', `${TRIGGER_NAMES[trigger]} failed with error ${(error as Error).message}.`);
+      throw new CognitoError('UserLambdaValidationException', `${TRIGGERS[trigger]} failed with error ${(error as Error).message}.`);
     }
     if (typeof result?.response !== 'object' || result.response === null) {
-      throw new TriggerError('InvalidLambdaResponseException', 'Unrecognizable lambda output');
+      throw new CognitoError('InvalidLambdaResponseException', 'Unrecognizable lambda output');
     }
     return result.response;
   }
 
-  private async tokens(client: ClientSettings, user: LocalUser, now: number): Promise<Json> {
+  private async tokens(client: ClientSettings, user: LocalUser): Promise<Json> {
+    const now = Math.floor(this.now() / 1000);
     const refreshToken = randomBytes(96).toString('base64url');
     const grant = {
       username: user.username,
@@ -368,6 +368,9 @@ export class LocalUserPool {
   }
 
   private async refresh(client: ClientSettings, token: string | undefined): Promise<Json> {
+    if (!client.explicitAuthFlows.includes('ALLOW_REFRESH_TOKEN_AUTH')) {
+      throw new CognitoError('InvalidParameterException', 'REFRESH_TOKEN_AUTH flow not enabled for this client');
+    }
     const now = Math.floor(this.now() / 1000);
     const grant = this.refreshTokens.get(String(token));
     const user = grant && this.users.get(grant.username);
@@ -382,11 +385,7 @@ export class LocalUserPool {
 
   /** What Amplify JS v6 refreshes with: REFRESH_TOKEN_AUTH by another name (refresh token rotation is off). */
   public async GetTokensFromRefreshToken(request: Json): Promise<Json> {
-    const client = this.client(request.ClientId);
-    if (!client.explicitAuthFlows.includes('ALLOW_REFRESH_TOKEN_AUTH')) {
-      throw new CognitoError('InvalidParameterException', 'REFRESH_TOKEN_AUTH flow not enabled for this client');
-    }
-    return { AuthenticationResult: (await this.refresh(client, request.RefreshToken)).AuthenticationResult };
+    return { AuthenticationResult: (await this.refresh(this.client(request.ClientId), request.RefreshToken)).AuthenticationResult };
   }
 
   public async GetUser(request: Json): Promise<Json> {
@@ -447,7 +446,7 @@ export class LocalUserPool {
     this.setPassword(user, required(request, 'Password'));
     const email = user.attributes.email;
     if (email && this.options.autoVerifiedAttributes.includes('email')) {
-      user.confirmationCode = String(randomInt(0, 1_000_000)).padStart(6, '0');
+      user.confirmationCode = generateCode(6);
       const fill = (text: string) => text.replace(/\{####\}/g, user.confirmationCode!);
       this.options.sendMessage({ to: email, channel: 'email', subject: fill(this.options.verificationEmail.subject), body: fill(this.options.verificationEmail.message) });
     }
@@ -666,9 +665,4 @@ function required(parameters: Record<string, unknown>, name: string): string {
 
 function attributeList(attributes: Record<string, string>): Array<{ Name: string; Value: string }> {
   return Object.entries(attributes).map(([Name, Value]) => ({ Name, Value }));
-}
-
-function maskEmail(email: string): string {
-  const [local, domain = ''] = email.split('@');
-  return `${local[0] ?? ''}***@${domain[0] ?? ''}***`;
 }

@@ -50,7 +50,6 @@ export class CognitoSimulator {
   private readonly pool: LocalUserPool;
   /** The client's SRP secret `a` of each sign-in started with SRP_A, by session. */
   private readonly srpClients = new Map<string, { a: bigint; A: bigint; parameters: Record<string, string> }>();
-  private pendingSrp?: { a: bigint; A: bigint };
   /** The sign-up code Cognito emailed, by address. */
   private readonly signUpCodes = new Map<string, string>();
 
@@ -127,13 +126,16 @@ export class CognitoSimulator {
   /** InitiateAuth with AuthFlow=CUSTOM_AUTH. Pass `CHALLENGE_NAME: 'SRP_A'` and any `SRP_A` to start with the password. */
   public async initiateAuth(authFlow: string, authParameters: Record<string, string>): Promise<AuthResult> {
     const parameters = { ...authParameters };
+    let srp: { a: bigint; A: bigint } | undefined;
     if (parameters.CHALLENGE_NAME === 'SRP_A' && parameters.SRP_A) {
       const a = BigInt(`0x${randomBytes(32).toString('hex')}`);
-      this.pendingSrp = { a, A: modPow(g, a, N) };
-      parameters.SRP_A = this.pendingSrp.A.toString(16);
+      srp = { a, A: modPow(g, a, N) };
+      parameters.SRP_A = srp.A.toString(16);
     }
     const result = await this.call((pool) => pool.InitiateAuth({ ClientId: CLIENT_ID, AuthFlow: authFlow, AuthParameters: parameters }));
-    this.rememberSrp(result);
+    if (result.ChallengeName === 'PASSWORD_VERIFIER' && srp && result.Session) {
+      this.srpClients.set(result.Session, { ...srp, parameters: result.ChallengeParameters ?? {} });
+    }
     return result;
   }
 
@@ -160,13 +162,6 @@ export class CognitoSimulator {
     return this.call((pool) => pool.RespondToAuthChallenge({
       ClientId: CLIENT_ID, ChallengeName: challengeName, Session: session, ChallengeResponses: challengeResponses, ClientMetadata: clientMetadata,
     }));
-  }
-
-  private rememberSrp(result: AuthResult): void {
-    if (result.ChallengeName === 'PASSWORD_VERIFIER' && this.pendingSrp && result.Session) {
-      this.srpClients.set(result.Session, { ...this.pendingSrp, parameters: result.ChallengeParameters ?? {} });
-    }
-    this.pendingSrp = undefined;
   }
 
   private async call(action: (pool: LocalUserPool) => Promise<Record<string, any>>): Promise<AuthResult> {
